@@ -1,0 +1,19 @@
+package dev.mesa;
+
+import java.lang.annotation.Documented;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+
+/**
+ * Marks the method of a {@link MesaEndpoint} bean called once a connection has closed.
+ *
+ * <p>Parameters, in any order, each at most once: {@link Connection},
+ * {@link CloseStatus}. Return type: {@code void}. At most one per endpoint.
+ */
+@Documented
+@Retention(RetentionPolicy.RUNTIME)
+@Target(ElementType.METHOD)
+public @interface OnDisconnect {
+}
