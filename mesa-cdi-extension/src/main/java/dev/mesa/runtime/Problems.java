@@ -1,7 +1,8 @@
 package dev.mesa.runtime;
 
-import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Deployment problems, collected so that one failed deployment reports all of
@@ -22,7 +23,8 @@ final class Problems {
     static final String AUTHENTICATOR_MISSING = "MESA-012";
     static final String BAD_ORIGIN = "MESA-013";
 
-    private final List<String> messages = new ArrayList<>();
+    /** A global key read by every endpoint is still one problem. */
+    private final Set<String> messages = new LinkedHashSet<>();
 
     void add(String code, String where, String what) {
         messages.add(code + ": " + where + ": " + what);
