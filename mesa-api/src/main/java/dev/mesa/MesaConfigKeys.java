@@ -6,9 +6,12 @@ package dev.mesa;
  * <p>Keys are read through MicroProfile Config, so they can be set in
  * {@code META-INF/microprofile-config.properties}, as system properties, or as
  * environment variables ({@code mesa.heartbeat.interval} is
- * {@code MESA_HEARTBEAT_INTERVAL}). Every key except {@link #NAMESPACE} can be
- * overridden for one endpoint by inserting {@code endpoint.<name>.} after
- * {@code mesa.}: {@code mesa.endpoint.chat.heartbeat.interval=5s}.
+ * {@code MESA_HEARTBEAT_INTERVAL}). Every key can be overridden for one endpoint
+ * by inserting {@code endpoint.<name>.} after {@code mesa.}
+ * ({@code mesa.endpoint.chat.heartbeat.interval=5s}) except the application-wide
+ * ones: {@link #NAMESPACE}, {@link #SYNC_ENABLED}, {@link #SYNC_MAX_MESSAGES} and
+ * {@link #AUTHENTICATION_STORE_CONNECTED_USERS} (a user is one user across
+ * endpoints, so whether their messages are kept cannot depend on the endpoint).
  *
  * <p>Durations accept {@code 500ms}, {@code 10s}, {@code 5m}, {@code 1h}, a bare
  * number of milliseconds, and ISO-8601 ({@code PT10S}). Values are validated when

@@ -22,8 +22,8 @@ import java.lang.annotation.Target;
  * connection is then closed with 1008 unless
  * {@code mesa.authentication.disconnect-on-fail} is {@code false}.
  *
- * <p>At most one per endpoint; required when authentication is required or
- * message sync is enabled.
+ * <p>At most one per endpoint; required on an endpoint where authentication is
+ * required, and message sync needs at least one endpoint that has it.
  */
 @Documented
 @Retention(RetentionPolicy.RUNTIME)

@@ -36,7 +36,18 @@ final class SettingsReader {
                 bool(AUTHENTICATION_STORE_CONNECTED_USERS, null, AUTHENTICATION_STORE_CONNECTED_USERS_DEFAULT));
     }
 
+    /** Keys that hold for the whole application (see {@link AppSettings}); a per-endpoint value is a mistake. */
+    private static final java.util.List<String> APPLICATION_WIDE = java.util.List.of(
+            NAMESPACE, SYNC_ENABLED, SYNC_MAX_MESSAGES, AUTHENTICATION_STORE_CONNECTED_USERS);
+
     Settings endpoint(String name) {
+        for (String key : APPLICATION_WIDE) {
+            String specific = ENDPOINT_PREFIX + name + "." + key.substring(PREFIX.length());
+            if (lookup(specific).isPresent()) {
+                problems.add(Problems.BAD_CONFIG_VALUE, specific, "is application-wide and cannot be set per endpoint; set "
+                        + key + " instead");
+            }
+        }
         boolean heartbeat = bool(HEARTBEAT_ENABLED, name, HEARTBEAT_ENABLED_DEFAULT);
         boolean reconnect = bool(RECONNECT_ENABLED, name, RECONNECT_ENABLED_DEFAULT);
         return new Settings(

@@ -239,11 +239,13 @@ class ValidationTest {
                 "mesa.heartbeat.interval", "ten seconds",
                 "mesa.endpoint.plain.heartbeat.max-attempts", "-1",
                 "mesa.reconnect.enabled", "yes",
-                "mesa.limits.max-message-size", "huge"), Plain.class);
+                "mesa.limits.max-message-size", "huge",
+                "mesa.endpoint.plain.sync.enabled", "true"), Plain.class);
         assertProblem(report, "MESA-010", "mesa.heartbeat.interval", "'ten seconds' is not valid; expected a duration");
         assertProblem(report, "MESA-010", "mesa.endpoint.plain.heartbeat.max-attempts", "'-1' is not valid");
         assertProblem(report, "MESA-010", "mesa.reconnect.enabled", "expected true or false");
         assertProblem(report, "MESA-010", "mesa.limits.max-message-size", "'huge'");
+        assertProblem(report, "MESA-010", "mesa.endpoint.plain.sync.enabled", "application-wide");
     }
 
     @Test
