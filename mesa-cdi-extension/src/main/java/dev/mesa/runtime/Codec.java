@@ -136,6 +136,23 @@ class Codec {
         return jsonb.fromJson(value.toString(), type);
     }
 
+    /**
+     * Binds message data to a handler parameter type: the JSON a client sent, or
+     * the Java object an interceptor put in its place (handed over as is when it
+     * already fits, else converted through its JSON).
+     */
+    Object bindData(Object data, Type type) {
+        if (data instanceof JsonValue json) {
+            return bind(json, type);
+        }
+        if (data != null && type instanceof Class<?> c && c.isInstance(data)) {
+            return data;
+        }
+        try (JsonReader reader = readers.createReader(new StringReader(body(data)))) {
+            return bind(reader.readValue(), type);
+        }
+    }
+
     static void quote(String s, StringBuilder sb) {
         sb.append('"');
         for (int i = 0; i < s.length(); i++) {

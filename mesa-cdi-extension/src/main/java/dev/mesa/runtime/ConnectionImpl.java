@@ -256,17 +256,7 @@ final class ConnectionImpl implements Connection, InboundHandler {
     }
 
     private Object payloadOf(Message message, HandlerMethod handler) {
-        JsonValue data = message.data() instanceof JsonValue v ? v : null;
-        if (data == null) {
-            // An interceptor replaced the data with a Java object: hand it over if it fits, else bind its JSON.
-            Object d = message.data();
-            if (d != null && handler.payloadType() instanceof Class<?> c && c.isInstance(d)) {
-                return d;
-            }
-            return endpoint.codec().bind(jakarta.json.Json.createReader(
-                    new java.io.StringReader(endpoint.codec().body(d))).readValue(), handler.payloadType());
-        }
-        return endpoint.codec().bind(data, handler.payloadType());
+        return endpoint.codec().bindData(message.data(), handler.payloadType());
     }
 
     // ---- authentication -------------------------------------------------------------------
