@@ -212,15 +212,17 @@ final class ConnectionImpl implements Connection, InboundHandler {
 
     private void message(Inbound frame) {
         Settings settings = endpoint.settings();
-        if (CLIENT_VERSION.equals(frame.type()) && settings.enforceEqualVersions()) {
+        boolean unauthenticated = settings.authenticationRequired() && !authenticated;
+        if (CLIENT_VERSION.equals(frame.type()) && (settings.enforceEqualVersions() || unauthenticated)) {
+            // Part of the handshake, not an application message: checked when enforced, never refused early.
             String v = frame.data() instanceof JsonObject o && o.get("v") instanceof JsonString s ? s.getString() : null;
-            if (!settings.clientVersion().equals(v)) {
+            if (settings.enforceEqualVersions() && !settings.clientVersion().equals(v)) {
                 LOG.info(() -> "Mesa closes " + this + ": client version " + v + " is not " + settings.clientVersion());
                 transport.close(CloseCodes.PROTOCOL_ERROR, "Client version mismatch");
             }
             return;
         }
-        if (settings.authenticationRequired() && !authenticated) {
+        if (unauthenticated) {
             abort(CloseCodes.POLICY_VIOLATION, "Authentication required");
             return;
         }

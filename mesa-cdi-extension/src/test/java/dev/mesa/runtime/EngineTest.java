@@ -298,6 +298,13 @@ class EngineTest {
         Thread.sleep(300);
         assertEquals(0, t.closeCode(), "an authenticated client outlives the authentication timeout");
 
+        // With version enforcement off, CLIENT_VERSION before authentication is still part of the handshake.
+        RecordingTransport relaxed = RecordingTransport.open(open);
+        relaxed.text("{\"op\":0,\"t\":\"CLIENT_VERSION\",\"d\":{\"v\":\"0.0.1\"}}");
+        relaxed.text("{\"op\":0,\"t\":\"ECHO\",\"d\":1}");
+        relaxed.await(f -> "ECHO".equals(f.getString("t", null)), WAIT);
+        assertEquals(0, relaxed.closeCode());
+
         RecordingTransport early = RecordingTransport.open(secure);
         early.text("{\"op\":0,\"t\":\"CHAT\",\"d\":{}}");
         assertEquals(1008, early.awaitClose(WAIT));

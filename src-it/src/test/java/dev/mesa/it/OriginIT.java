@@ -1,0 +1,93 @@
+package dev.mesa.it;
+
+import dev.mesa.it.client.WsClient;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.container.test.api.RunAsClient;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.util.Map;
+
+import static dev.mesa.it.Deployments.HTTP_PORT;
+import static dev.mesa.it.Deployments.ws;
+import static dev.mesa.it.TestApps.CORE;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * Origin checks. /open: default (no Origin header, or the same origin as Host);
+ * /origin: a list; /any/origin: "*". A refused handshake is HTTP 403.
+ */
+@ExtendWith(ArquillianExtension.class)
+@RunAsClient
+class OriginIT {
+
+    @Deployment(testable = false)
+    static WebArchive war() {
+        return TestApps.core();
+    }
+
+    private final Clients clients = new Clients();
+
+    @AfterEach
+    void closeClients() {
+        clients.close();
+    }
+
+    private void assertAccepted(String path, Map<String, String> headers) {
+        WsClient.Handshake h = WsClient.tryConnect(ws(CORE, path), headers);
+        assertEquals(101, h.status(), path + " " + headers + " must be accepted");
+        WsClient c = clients.track(h.client());
+        c.hello();
+        c.echoRoundTrip("origin-ok");
+    }
+
+    private void assertRefused(String path, Map<String, String> headers) {
+        WsClient.Handshake h = WsClient.tryConnect(ws(CORE, path), headers);
+        if (h.accepted()) {
+            clients.track(h.client());
+        }
+        assertEquals(403, h.status(), path + " " + headers + " must be refused with 403");
+    }
+
+    @Test
+    void noOriginHeaderIsAcceptedByDefault() {
+        assertAccepted("/open", Map.of());
+    }
+
+    @Test
+    void sameOriginAsHostIsAcceptedByDefault() {
+        assertAccepted("/open", Map.of("Origin", "http://127.0.0.1:" + HTTP_PORT));
+    }
+
+    @Test
+    void foreignOriginIsRefusedByDefault() {
+        assertRefused("/open", Map.of("Origin", "http://evil.example"));
+    }
+
+    @Test
+    void sameHostOtherPortIsRefusedByDefault() {
+        assertRefused("/open", Map.of("Origin", "http://127.0.0.1:1"));
+    }
+
+    @Test
+    void listedOriginsAreAccepted() {
+        assertAccepted("/origin", Map.of("Origin", "http://good.example"));
+        assertAccepted("/origin", Map.of("Origin", "http://also-good.example:8080"));
+    }
+
+    @Test
+    void unlistedOriginIsRefused() {
+        assertRefused("/origin", Map.of("Origin", "http://evil.example"));
+        assertRefused("/origin", Map.of("Origin", "http://good.example.evil.example"));
+        assertRefused("/origin", Map.of("Origin", "http://also-good.example"));
+    }
+
+    @Test
+    void wildcardAcceptsAnyOrigin() {
+        assertAccepted("/any/origin", Map.of("Origin", "http://evil.example"));
+        assertAccepted("/any/origin", Map.of());
+    }
+}
