@@ -3,13 +3,7 @@ package dev.mesa.it;
 import dev.mesa.it.client.Await;
 import dev.mesa.it.client.CloseInfo;
 import dev.mesa.it.client.WsClient;
-import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.arquillian.container.test.api.RunAsClient;
-import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.shrinkwrap.api.spec.WebArchive;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.time.Duration;
 import java.util.List;
@@ -24,21 +18,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Authentication: /open (optional, timeout 1 s announced only), /secure (required, timeout 1 s),
  * /nouser (send-user-object=false).
  */
-@ExtendWith(ArquillianExtension.class)
-@RunAsClient
-class AuthenticationIT {
-
-    @Deployment(testable = false)
-    static WebArchive war() {
-        return TestApps.core();
-    }
-
-    private final Clients clients = new Clients();
-
-    @AfterEach
-    void closeClients() {
-        clients.close();
-    }
+class AuthenticationIT extends CoreApp {
 
     @Test
     void authenticationIsAcknowledgedWithTheUserObject() {

@@ -4,13 +4,7 @@ import dev.mesa.it.client.Await;
 import dev.mesa.it.client.CloseInfo;
 import dev.mesa.it.client.Frame;
 import dev.mesa.it.client.WsClient;
-import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.arquillian.container.test.api.RunAsClient;
-import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.shrinkwrap.api.spec.WebArchive;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.time.Duration;
 import java.util.List;
@@ -22,21 +16,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** /hb: heartbeat every 400 ms, max-attempts 2. */
-@ExtendWith(ArquillianExtension.class)
-@RunAsClient
-class HeartbeatIT {
-
-    @Deployment(testable = false)
-    static WebArchive war() {
-        return TestApps.core();
-    }
-
-    private final Clients clients = new Clients();
-
-    @AfterEach
-    void closeClients() {
-        clients.close();
-    }
+class HeartbeatIT extends CoreApp {
 
     @Test
     void answeredHeartbeatsKeepTheConnectionOpenPastSeveralIntervals() {

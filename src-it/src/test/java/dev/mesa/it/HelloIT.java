@@ -3,13 +3,7 @@ package dev.mesa.it;
 import dev.mesa.it.client.WsClient;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonString;
-import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.arquillian.container.test.api.RunAsClient;
-import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.shrinkwrap.api.spec.WebArchive;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -19,21 +13,7 @@ import static dev.mesa.it.TestApps.CORE;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /** The hello (op 10) is the first frame and announces exactly what the endpoint's configuration says. */
-@ExtendWith(ArquillianExtension.class)
-@RunAsClient
-class HelloIT {
-
-    @Deployment(testable = false)
-    static WebArchive war() {
-        return TestApps.core();
-    }
-
-    private final Clients clients = new Clients();
-
-    @AfterEach
-    void closeClients() {
-        clients.close();
-    }
+class HelloIT extends CoreApp {
 
     /** Compares hello frames exactly, except that the order inside "rules" does not matter. */
     static void assertHello(String expected, JsonObject actual) {

@@ -3,13 +3,7 @@ package dev.mesa.it;
 import dev.mesa.it.client.Await;
 import dev.mesa.it.client.CloseInfo;
 import dev.mesa.it.client.WsClient;
-import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.arquillian.container.test.api.RunAsClient;
-import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.shrinkwrap.api.spec.WebArchive;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -23,21 +17,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Outbound queue overflow (4001) on /flood (queue of 8) and idle timeout (4002) on /idle (700 ms). */
-@ExtendWith(ArquillianExtension.class)
-@RunAsClient
-class LimitsIT {
-
-    @Deployment(testable = false)
-    static WebArchive war() {
-        return TestApps.core();
-    }
-
-    private final Clients clients = new Clients();
-
-    @AfterEach
-    void closeClients() {
-        clients.close();
-    }
+class LimitsIT extends CoreApp {
 
     private static int floodsDone() {
         try {

@@ -1,13 +1,7 @@
 package dev.mesa.it;
 
 import dev.mesa.it.client.WsClient;
-import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.arquillian.container.test.api.RunAsClient;
-import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.shrinkwrap.api.spec.WebArchive;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.util.Map;
 
@@ -20,21 +14,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * Origin checks. /open: default (no Origin header, or the same origin as Host);
  * /origin: a list; /any/origin: "*". A refused handshake is HTTP 403.
  */
-@ExtendWith(ArquillianExtension.class)
-@RunAsClient
-class OriginIT {
-
-    @Deployment(testable = false)
-    static WebArchive war() {
-        return TestApps.core();
-    }
-
-    private final Clients clients = new Clients();
-
-    @AfterEach
-    void closeClients() {
-        clients.close();
-    }
+class OriginIT extends CoreApp {
 
     private void assertAccepted(String path, Map<String, String> headers) {
         WsClient.Handshake h = WsClient.tryConnect(ws(CORE, path), headers);

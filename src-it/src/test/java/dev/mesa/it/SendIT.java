@@ -7,14 +7,8 @@ import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
-import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.arquillian.container.test.api.RunAsClient;
-import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.shrinkwrap.api.spec.WebArchive;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -31,16 +25,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * injected {@code Dispatcher} (driven by a REST call): exactly the addressed connections get the
  * frame; every other one provably gets nothing (marker round trip).
  */
-@ExtendWith(ArquillianExtension.class)
-@RunAsClient
-class SendIT {
-
-    @Deployment(testable = false)
-    static WebArchive war() {
-        return TestApps.core();
-    }
-
-    private final Clients clients = new Clients();
+class SendIT extends CoreApp {
     private WsClient alice;
     private WsClient alice2;
     private WsClient bob;
@@ -56,11 +41,6 @@ class SendIT {
         carol = clients.authenticated(ws(CORE, "/open"), "carol");
         anon = clients.connected(ws(CORE, "/open"));
         driver = clients.authenticated(ws(CORE, "/open"), "driver");
-    }
-
-    @AfterEach
-    void closeClients() {
-        clients.close();
     }
 
     static JsonObject send(List<String> ids, List<String> excluding, String type, String payload, boolean global) {

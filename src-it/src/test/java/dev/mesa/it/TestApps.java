@@ -12,6 +12,7 @@ import dev.mesa.it.app.RestApplication;
 import dev.mesa.it.app.SecureEndpoint;
 import dev.mesa.it.app.StrictEndpoint;
 import dev.mesa.it.app.Sends;
+import dev.mesa.it.app.StandardHandlers;
 import dev.mesa.it.app.SyncEndpoint;
 import dev.mesa.it.app.Users;
 import dev.mesa.it.app.VersionedEndpoint;
@@ -91,14 +92,15 @@ public final class TestApps {
 
     public static WebArchive core() {
         return Deployments.war(CORE, CORE_CONFIG,
-                Users.class, Users.User.class, Sends.class,
+                Users.class, Users.User.class, Sends.class, StandardHandlers.class,
                 OpenEndpoint.class, SecureEndpoint.class, NoUserEndpoint.class, HeartbeatEndpoint.class,
                 VersionedEndpoint.class, StrictEndpoint.class, FloodEndpoint.class, IdleEndpoint.class, OriginEndpoint.class, AnyOriginEndpoint.class,
                 RestApplication.class, DispatchResource.class);
     }
 
     public static WebArchive sync() {
-        return Deployments.war(SYNC, SYNC_CONFIG, Users.class, Users.User.class, Sends.class, SyncEndpoint.class);
+        return Deployments.war(SYNC, SYNC_CONFIG, Users.class, Users.User.class, Sends.class, StandardHandlers.class,
+                SyncEndpoint.class);
     }
 
     public static WebArchive bad() {

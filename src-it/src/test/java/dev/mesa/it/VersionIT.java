@@ -2,13 +2,7 @@ package dev.mesa.it;
 
 import dev.mesa.it.client.CloseInfo;
 import dev.mesa.it.client.WsClient;
-import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.arquillian.container.test.api.RunAsClient;
-import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.shrinkwrap.api.spec.WebArchive;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.util.List;
 
@@ -18,21 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
 /** /v/strict (endpoint name "versioned"): enforce_equal_versions with the default version 1.5.8. */
-@ExtendWith(ArquillianExtension.class)
-@RunAsClient
-class VersionIT {
-
-    @Deployment(testable = false)
-    static WebArchive war() {
-        return TestApps.core();
-    }
-
-    private final Clients clients = new Clients();
-
-    @AfterEach
-    void closeClients() {
-        clients.close();
-    }
+class VersionIT extends CoreApp {
 
     @Test
     void mismatchingVersionCloses1002() {
