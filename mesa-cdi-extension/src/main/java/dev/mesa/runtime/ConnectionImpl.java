@@ -176,7 +176,7 @@ final class ConnectionImpl implements Connection, InboundHandler {
         synchronized (authLock) {
             if (authenticationsInProgress > 0 || draining) {
                 if (deferred.size() >= MAX_DEFERRED) {
-                    abort(CloseCodes.POLICY_VIOLATION, "Too many messages while authenticating");
+                    violation(CloseCodes.POLICY_VIOLATION, "Too many messages while authenticating");
                 } else {
                     deferred.addLast(text);
                 }
@@ -194,19 +194,25 @@ final class ConnectionImpl implements Connection, InboundHandler {
         try {
             frame = endpoint.codec().parse(text);
         } catch (InvalidFrameException e) {
-            abort(e.closeCode(), e.getMessage());
+            violation(e.closeCode(), e.getMessage());
             return;
         }
         switch (frame.op()) {
             case 11 -> heartbeatAnswered = true;
             case 2 -> authenticate(frame);
             case 0 -> message(frame);
-            default -> abort(CloseCodes.PROTOCOL_ERROR, "Unknown op " + frame.op());
+            default -> violation(CloseCodes.PROTOCOL_ERROR, "Unknown op " + frame.op());
         }
     }
 
     private void abort(int code, String reason) {
         LOG.fine(() -> "Mesa closes " + this + " with " + code + ": " + reason);
+        transport.abort(code, reason);
+    }
+
+    /** A client broke the protocol: worth a line in the log (the reason, never the payload). */
+    private void violation(int code, String reason) {
+        LOG.info(() -> "Mesa closes " + this + " with " + code + ": " + reason);
         transport.abort(code, reason);
     }
 
@@ -223,7 +229,7 @@ final class ConnectionImpl implements Connection, InboundHandler {
             return;
         }
         if (unauthenticated) {
-            abort(CloseCodes.POLICY_VIOLATION, "Authentication required");
+            violation(CloseCodes.POLICY_VIOLATION, "Authentication required");
             return;
         }
         Message message = new Message(Message.DISPATCH, frame.data(), frame.type(), frame.sync());

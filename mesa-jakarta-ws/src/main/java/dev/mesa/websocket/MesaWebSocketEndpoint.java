@@ -49,7 +49,7 @@ final class MesaWebSocketEndpoint extends Endpoint {
         outbox = new Outbox(new SessionWriter(), limits.outboundQueueSize(), CloseCodes.SLOW_CONSUMER);
         session.addMessageHandler(String.class, (MessageHandler.Partial<String>) this::onText);
         session.addMessageHandler(ByteBuffer.class, (MessageHandler.Partial<ByteBuffer>) (data, last) ->
-                outbox.abort(CloseCodes.UNSUPPORTED_DATA, "Binary frames are not supported"));
+                refuse(CloseCodes.UNSUPPORTED_DATA, "Binary frames are not supported"));
         handler = runtime.open(new Transport() {
             @Override
             public void send(String frame) {
@@ -95,7 +95,14 @@ final class MesaWebSocketEndpoint extends Endpoint {
     }
 
     private void tooBig() {
-        outbox.abort(CloseCodes.MESSAGE_TOO_BIG, "Message larger than " + runtime.limits().maxMessageSize() + " bytes");
+        refuse(CloseCodes.MESSAGE_TOO_BIG, "Message larger than " + runtime.limits().maxMessageSize() + " bytes");
+    }
+
+    /** Closes a connection that sent what Mesa does not accept; logs why, never what. */
+    private void refuse(int code, String reason) {
+        LOG.info(() -> "Mesa closes a connection to " + runtime.path() + " (session " + session.getId() + ") with "
+                + code + ": " + reason);
+        outbox.abort(code, reason);
     }
 
     @Override
