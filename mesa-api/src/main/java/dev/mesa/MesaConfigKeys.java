@@ -9,9 +9,10 @@ package dev.mesa;
  * {@code MESA_HEARTBEAT_INTERVAL}). Every key can be overridden for one endpoint
  * by inserting {@code endpoint.<name>.} after {@code mesa.}
  * ({@code mesa.endpoint.chat.heartbeat.interval=5s}) except the application-wide
- * ones: {@link #NAMESPACE}, {@link #SYNC_ENABLED}, {@link #SYNC_MAX_MESSAGES} and
- * {@link #AUTHENTICATION_STORE_CONNECTED_USERS} (a user is one user across
- * endpoints, so whether their messages are kept cannot depend on the endpoint).
+ * ones: {@link #NAMESPACE}, {@link #SYNC_ENABLED}, {@link #SYNC_MAX_MESSAGES},
+ * {@link #AUTHENTICATION_STORE_CONNECTED_USERS} and the {@code mesa.redis.*} keys
+ * (a user is one user across endpoints, so whether their messages are kept
+ * cannot depend on the endpoint; and all endpoints share one broker).
  *
  * <p>Durations accept {@code 500ms}, {@code 10s}, {@code 5m}, {@code 1h}, a bare
  * number of milliseconds, and ISO-8601 ({@code PT10S}). Values are validated when
@@ -122,6 +123,42 @@ public final class MesaConfigKeys {
     public static final String NAMESPACE = "mesa.namespace";
     /** Default of {@link #NAMESPACE}. */
     public static final String NAMESPACE_DEFAULT = "";
+
+    /**
+     * The Redis server that replicates messages between the instances of the
+     * application and holds what is shared (who is connected, stored messages):
+     * {@code redis://[user:password@]host[:port][/database]}, or {@code rediss://} for TLS.
+     * Empty (the default) with no Sentinel or Cluster nodes: a single instance,
+     * everything in memory. Application-wide.
+     */
+    public static final String REDIS_URI = "mesa.redis.uri";
+    /** Default of {@link #REDIS_URI}. */
+    public static final String REDIS_URI_DEFAULT = "";
+
+    /** The master name of a Sentinel-managed Redis; use with {@link #REDIS_SENTINEL_NODES} instead of {@link #REDIS_URI}. Application-wide. */
+    public static final String REDIS_SENTINEL_MASTER = "mesa.redis.sentinel.master";
+
+    /** Sentinels, comma-separated {@code host:port}s. Application-wide. */
+    public static final String REDIS_SENTINEL_NODES = "mesa.redis.sentinel.nodes";
+
+    /** Seed nodes of a Redis Cluster, comma-separated {@code host:port}s, instead of {@link #REDIS_URI}. Application-wide. */
+    public static final String REDIS_CLUSTER_NODES = "mesa.redis.cluster.nodes";
+
+    /** ACL user for Sentinel and Cluster mode (standalone takes it from the URI). Application-wide. */
+    public static final String REDIS_USER = "mesa.redis.user";
+
+    /** Password for Sentinel and Cluster mode (standalone takes it from the URI). Application-wide. */
+    public static final String REDIS_PASSWORD = "mesa.redis.password";
+
+    /** TLS for Sentinel and Cluster mode (standalone: {@code rediss://}). Default {@value #REDIS_SSL_DEFAULT}. Application-wide. */
+    public static final String REDIS_SSL = "mesa.redis.ssl";
+    /** Default of {@link #REDIS_SSL}. */
+    public static final String REDIS_SSL_DEFAULT = "false";
+
+    /** Connect and read timeout for Redis commands. Default {@value #REDIS_TIMEOUT_DEFAULT}. Application-wide. */
+    public static final String REDIS_TIMEOUT = "mesa.redis.timeout";
+    /** Default of {@link #REDIS_TIMEOUT}. */
+    public static final String REDIS_TIMEOUT_DEFAULT = "2s";
 
     /**
      * Origins allowed to open a connection, comma-separated

@@ -1,11 +1,51 @@
 package dev.mesa.runtime;
 
-/**
- * Carries envelopes to every instance of the application that holds a
- * recipient. The in-memory broker serves a single instance; a replicated one
- * (Redis) publishes to the others as well. Implementations never block the caller.
- */
-interface Broker {
+import java.util.Set;
+import java.util.function.Consumer;
 
-    void publish(Envelope envelope);
+/**
+ * What connects the instances of one application: carries envelopes to the
+ * other instances, keeps the shared record of who is connected, and holds the
+ * messages that wait for users who are away. The in-memory broker serves a
+ * single instance; {@code dev.mesa.runtime.redis} replicates through Redis.
+ *
+ * <p>Every method returns at once: implementations that talk to a network do
+ * so on their own threads, never on the caller's.
+ */
+public interface Broker {
+
+    /** Starts receiving; envelopes published by other instances are handed to {@code fromOtherInstances}. */
+    void start(Consumer<Envelope> fromOtherInstances);
+
+    /**
+     * Sends an envelope to the other instances (this instance has already
+     * delivered it to its own connections).
+     *
+     * @param envelope the envelope
+     * @param away     {@link Envelope.Audience#USERS} recipients with no connection on this instance, for
+     *                 which a synced message is stored if no other instance holds them either; empty unless
+     *                 sync is on
+     */
+    void publish(Envelope envelope, Set<String> away);
+
+    /** Whether another instance may hold a user this instance does not: then "away here" is not "away". */
+    boolean replicated();
+
+    /** A connection opened on this instance. */
+    void connectionOpened();
+
+    /** A connection closed on this instance. */
+    void connectionClosed();
+
+    /** A connection of this instance authenticated as {@code user}. */
+    void userBound(String user);
+
+    /** A connection of this instance stopped being {@code user}'s (closed, or authenticated as someone else). */
+    void userUnbound(String user);
+
+    /** @return where messages wait for users who are away */
+    SyncStore syncStore();
+
+    /** Stops threads and releases connections; withdraws this instance's presence where it can. */
+    void stop();
 }

@@ -86,7 +86,7 @@ class Codec {
      * @return the text frame
      */
     String encode(Message message, long sequence) {
-        return frame(message.opcode(), body(message.data()), message.type(), sequence);
+        return Frames.frame(message.opcode(), body(message.data()), message.type(), sequence);
     }
 
     /** @return the JSON of a message body; {@code null} becomes {@code {}} as Mesa clients destructure it */
@@ -98,19 +98,6 @@ class Codec {
             return json.toString();
         }
         return jsonb.toJson(data);
-    }
-
-    static String frame(int op, String bodyJson, String type, long sequence) {
-        StringBuilder sb = new StringBuilder(bodyJson.length() + 40);
-        sb.append("{\"op\":").append(op).append(",\"d\":").append(bodyJson);
-        if (type != null) {
-            sb.append(",\"t\":");
-            quote(type, sb);
-        }
-        if (sequence > 0) {
-            sb.append(",\"s\":").append(sequence);
-        }
-        return sb.append('}').toString();
     }
 
     /**
@@ -151,28 +138,6 @@ class Codec {
         try (JsonReader reader = readers.createReader(new StringReader(body(data)))) {
             return bind(reader.readValue(), type);
         }
-    }
-
-    static void quote(String s, StringBuilder sb) {
-        sb.append('"');
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            switch (c) {
-                case '"' -> sb.append("\\\"");
-                case '\\' -> sb.append("\\\\");
-                case '\n' -> sb.append("\\n");
-                case '\r' -> sb.append("\\r");
-                case '\t' -> sb.append("\\t");
-                default -> {
-                    if (c < 0x20 || c == '\u2028' || c == '\u2029') {
-                        sb.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        sb.append(c);
-                    }
-                }
-            }
-        }
-        sb.append('"');
     }
 
     void close() {

@@ -318,7 +318,7 @@ final class ConnectionImpl implements Connection, InboundHandler {
             if (first) {
                 Settings settings = endpoint.settings();
                 String body = settings.sendUserObject() ? endpoint.codec().body(identity.user()) : "{}";
-                sendFrame(Codec.frame(22, body, null, 0));
+                sendFrame(Frames.frame(22, body, null, 0));
             }
             authenticated = true;
             endpoint.sync().authenticated(this, previous, identity.id(), shouldSync, endpoint.settings().redeliveryInterval());

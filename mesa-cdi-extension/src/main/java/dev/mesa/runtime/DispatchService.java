@@ -26,6 +26,8 @@ class DispatchService implements Mesa, Dispatcher {
     Broker broker;
     @Inject
     ConnectionRegistry registry;
+    @Inject
+    LocalDelivery delivery;
 
     @Override
     public void send(Message message) {
@@ -55,7 +57,10 @@ class DispatchService implements Mesa, Dispatcher {
     private void publish(Message message, Audience audience, Set<String> users, Set<String> excluding) {
         Objects.requireNonNull(message, "message");
         String frame = message.opcode() == Message.INTERNAL ? "" : codec.encode(message, 0);
-        broker.publish(new Envelope(message, frame, audience, users, excluding));
+        Envelope envelope = new Envelope(message, frame, audience, users, excluding);
+        // Here first: local recipients never wait on the network, and still get it while Redis is away.
+        Set<String> away = delivery.deliver(envelope);
+        broker.publish(envelope, away);
     }
 
     private static Set<String> copy(Collection<String> ids, String what) {

@@ -18,7 +18,7 @@ final class EndpointRuntimeImpl implements EndpointRuntime {
 
     /** The services every connection of the application uses. */
     record Services(Codec codec, ConnectionRegistry registry, EventSink events, InterceptorChain interceptors,
-                    SyncService sync, Timer timer) {
+                    SyncService sync, Timer timer, Broker broker) {
     }
 
     private final EndpointModel model;
@@ -59,7 +59,7 @@ final class EndpointRuntimeImpl implements EndpointRuntime {
             rules.add("\"sends_user_object\"");
         }
         d.append("\"rules\":[").append(String.join(",", rules)).append("]}");
-        return Codec.frame(10, d.toString(), null, 0);
+        return Frames.frame(10, d.toString(), null, 0);
     }
 
     @Override
@@ -77,6 +77,7 @@ final class EndpointRuntimeImpl implements EndpointRuntime {
         ConnectionImpl c = new ConnectionImpl(this, transport);
         connections.put(c.connectionId(), c);
         services.registry().add(c);
+        services.broker().connectionOpened();
         transport.send(hello);
         if (services.events().wanted(ConnectionOpened.class)) {
             services.events().fire(new ConnectionOpened(c));
@@ -97,6 +98,8 @@ final class EndpointRuntimeImpl implements EndpointRuntime {
     void closed(ConnectionImpl c) {
         connections.remove(c.connectionId());
         services.registry().remove(c);
+        c.userId().ifPresent(services.broker()::userUnbound);
+        services.broker().connectionClosed();
     }
 
     /** Heartbeats and timeouts of every connection of this endpoint, on the shared timer. */

@@ -1,17 +1,48 @@
 package dev.mesa.runtime;
 
-import jakarta.inject.Inject;
-import jakarta.inject.Singleton;
+import java.util.Set;
+import java.util.function.Consumer;
 
-/** The single-instance broker: every recipient is local. */
-@Singleton
-class InMemoryBroker implements Broker {
+/** The single-instance broker: every recipient is local, so there is nobody to tell. */
+final class InMemoryBroker implements Broker {
 
-    @Inject
-    LocalDelivery delivery;
+    private final SyncStore store = new InMemorySyncStore();
 
     @Override
-    public void publish(Envelope envelope) {
-        delivery.deliver(envelope);
+    public void start(Consumer<Envelope> fromOtherInstances) {
+    }
+
+    @Override
+    public void publish(Envelope envelope, Set<String> away) {
+    }
+
+    @Override
+    public boolean replicated() {
+        return false;
+    }
+
+    @Override
+    public void connectionOpened() {
+    }
+
+    @Override
+    public void connectionClosed() {
+    }
+
+    @Override
+    public void userBound(String user) {
+    }
+
+    @Override
+    public void userUnbound(String user) {
+    }
+
+    @Override
+    public SyncStore syncStore() {
+        return store;
+    }
+
+    @Override
+    public void stop() {
     }
 }

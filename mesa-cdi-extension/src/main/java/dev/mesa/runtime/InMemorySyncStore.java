@@ -4,6 +4,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 
 import dev.mesa.Message;
 
@@ -28,7 +29,7 @@ final class InMemorySyncStore implements SyncStore {
     }
 
     @Override
-    public void prepend(String user, List<Message> messages) {
+    public void putBack(String user, List<Message> messages) {
         pending.compute(user, (k, q) -> {
             ArrayDeque<Message> queue = q != null ? q : new ArrayDeque<>();
             for (int i = messages.size() - 1; i >= 0; i--) {
@@ -39,9 +40,9 @@ final class InMemorySyncStore implements SyncStore {
     }
 
     @Override
-    public List<Message> drain(String user) {
+    public void take(String user, Consumer<List<Message>> then) {
         ArrayDeque<Message> q = pending.remove(user);
-        return q == null ? List.of() : new ArrayList<>(q);
+        then.accept(q == null ? List.of() : new ArrayList<>(q));
     }
 
     @Override

@@ -1,7 +1,9 @@
 package dev.mesa.runtime;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
@@ -20,7 +22,23 @@ class LocalDelivery {
     @Inject
     EventSink events;
 
-    void deliver(Envelope e) {
+    /**
+     * Delivers an envelope sent on this instance.
+     *
+     * @return the recipients that have no connection here, when sync needs the broker to decide about them
+     */
+    Set<String> deliver(Envelope e) {
+        Set<String> away = new HashSet<>();
+        deliver(e, away);
+        return away;
+    }
+
+    /** Delivers an envelope another instance published: to the connections here, storing nothing. */
+    void deliverFromOtherInstance(Envelope e) {
+        deliver(e, null);
+    }
+
+    private void deliver(Envelope e, Set<String> away) {
         int count = 0;
         List<String> storedFor = new ArrayList<>(0);
         switch (e.audience()) {
@@ -42,8 +60,15 @@ class LocalDelivery {
             }
             case USERS -> {
                 for (String user : e.users()) {
-                    if (!e.excluding().contains(user)) {
-                        count += sync.deliverOrStore(user, e, storedFor);
+                    if (e.excluding().contains(user)) {
+                        continue;
+                    }
+                    if (away == null) {
+                        for (ConnectionImpl c : registry.connectionsOf(user)) {
+                            count += c.deliver(e);
+                        }
+                    } else {
+                        count += sync.deliverOrStore(user, e, storedFor, away);
                     }
                 }
             }

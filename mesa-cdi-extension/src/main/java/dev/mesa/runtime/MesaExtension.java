@@ -33,7 +33,7 @@ public class MesaExtension implements Extension {
     /** Mesa's own beans: registered here because the library jar is not scanned. */
     private static final List<Class<?>> INTERNAL_BEANS = List.of(
             Codec.class, ConnectionRegistry.class, EventSink.class, InterceptorChain.class, Timer.class,
-            SyncService.class, LocalDelivery.class, InMemoryBroker.class, DispatchService.class, MesaRuntimeImpl.class);
+            SyncService.class, LocalDelivery.class, BrokerProducer.class, DispatchService.class, MesaRuntimeImpl.class);
 
     /** A validated endpoint ready to start. */
     record Deployed(EndpointModel model, Settings settings) {
@@ -132,6 +132,11 @@ public class MesaExtension implements Extension {
         MesaRuntimeImpl runtime = (MesaRuntimeImpl) bm.getReference(bean, MesaRuntimeImpl.class, bm.createCreationalContext(bean));
         runtime.start(deployed, appSettings);
         return runtime;
+    }
+
+    /** @return the application-wide settings, once validated */
+    AppSettings appSettings() {
+        return appSettings;
     }
 
     /** Adds an endpoint bean as if discovered; for unit tests of validation. */

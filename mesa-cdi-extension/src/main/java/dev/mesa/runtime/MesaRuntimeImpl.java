@@ -32,6 +32,10 @@ class MesaRuntimeImpl implements MesaRuntime {
     SyncService sync;
     @Inject
     Timer timer;
+    @Inject
+    Broker broker;
+    @Inject
+    LocalDelivery delivery;
 
     private final List<EndpointRuntimeImpl> endpoints = new ArrayList<>();
     private final List<ScheduledFuture<?>> ticks = new ArrayList<>();
@@ -43,7 +47,8 @@ class MesaRuntimeImpl implements MesaRuntime {
             started = true;
             sync.configure(app);
             EndpointRuntimeImpl.Services services = new EndpointRuntimeImpl.Services(
-                    codec, registry, events, interceptors, sync, timer);
+                    codec, registry, events, interceptors, sync, timer, broker);
+            broker.start(delivery::deliverFromOtherInstance);
             for (MesaExtension.Deployed d : deployed) {
                 EndpointRuntimeImpl e = new EndpointRuntimeImpl(d.model(), d.settings(), reference(d.model().bean()), services);
                 endpoints.add(e);
@@ -71,6 +76,7 @@ class MesaRuntimeImpl implements MesaRuntime {
     synchronized void stop() {
         ticks.forEach(t -> t.cancel(false));
         endpoints.forEach(EndpointRuntimeImpl::shutdown);
+        broker.stop();
         codec.close();
     }
 }

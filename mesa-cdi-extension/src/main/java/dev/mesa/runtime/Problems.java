@@ -22,6 +22,7 @@ final class Problems {
     static final String SYNC_PREREQUISITES = "MESA-011";
     static final String AUTHENTICATOR_MISSING = "MESA-012";
     static final String BAD_ORIGIN = "MESA-013";
+    static final String REDIS_CONFLICT = "MESA-014";
 
     /** A global key read by every endpoint is still one problem. */
     private final Set<String> messages = new LinkedHashSet<>();

@@ -33,12 +33,91 @@ final class SettingsReader {
                 raw(NAMESPACE, null, NAMESPACE_DEFAULT).value.trim(),
                 bool(SYNC_ENABLED, null, SYNC_ENABLED_DEFAULT),
                 integer(SYNC_MAX_MESSAGES, null, SYNC_MAX_MESSAGES_DEFAULT, 1),
-                bool(AUTHENTICATION_STORE_CONNECTED_USERS, null, AUTHENTICATION_STORE_CONNECTED_USERS_DEFAULT));
+                bool(AUTHENTICATION_STORE_CONNECTED_USERS, null, AUTHENTICATION_STORE_CONNECTED_USERS_DEFAULT),
+                redis());
+    }
+
+    /** @return the Redis settings, or {@code null} when none of the three ways to name Redis is used */
+    private RedisSettings redis() {
+        String uriText = raw(REDIS_URI, null, REDIS_URI_DEFAULT).value.trim();
+        String master = raw(REDIS_SENTINEL_MASTER, null, "").value.trim();
+        List<String> sentinels = nodes(REDIS_SENTINEL_NODES);
+        List<String> cluster = nodes(REDIS_CLUSTER_NODES);
+        Duration timeout = duration(REDIS_TIMEOUT, null, REDIS_TIMEOUT_DEFAULT, true);
+        String user = raw(REDIS_USER, null, "").value.trim();
+        String password = raw(REDIS_PASSWORD, null, "").value;
+        boolean ssl = bool(REDIS_SSL, null, REDIS_SSL_DEFAULT);
+        int modes = (uriText.isEmpty() ? 0 : 1) + (master.isEmpty() && sentinels.isEmpty() ? 0 : 1) + (cluster.isEmpty() ? 0 : 1);
+        if (modes == 0) {
+            return null;
+        }
+        if (modes > 1) {
+            problems.add(Problems.REDIS_CONFLICT, "mesa.redis", "name Redis one way only: " + REDIS_URI + ", or "
+                    + REDIS_SENTINEL_MASTER + " with " + REDIS_SENTINEL_NODES + ", or " + REDIS_CLUSTER_NODES);
+            return null;
+        }
+        URI uri = null;
+        if (!uriText.isEmpty()) {
+            try {
+                uri = new URI(uriText);
+                if (!("redis".equals(uri.getScheme()) || "rediss".equals(uri.getScheme())) || uri.getHost() == null) {
+                    throw new IllegalArgumentException();
+                }
+                String path = uri.getPath();
+                if (path != null && !path.isEmpty() && !path.equals("/")) {
+                    Integer.parseInt(path.substring(1));
+                }
+            } catch (Exception e) {
+                problems.add(Problems.BAD_CONFIG_VALUE, REDIS_URI, "'" + redact(uriText) + "' is not valid; expected "
+                        + "redis://[user:password@]host[:port][/database] or rediss://...");
+                return null;
+            }
+        }
+        if (master.isEmpty() != sentinels.isEmpty()) {
+            problems.add(Problems.REDIS_CONFLICT, master.isEmpty() ? REDIS_SENTINEL_MASTER : REDIS_SENTINEL_NODES,
+                    "Sentinel needs both " + REDIS_SENTINEL_MASTER + " and " + REDIS_SENTINEL_NODES);
+            return null;
+        }
+        return new RedisSettings(uri, master.isEmpty() ? null : master, sentinels, cluster,
+                user.isEmpty() ? null : user, password.isEmpty() ? null : password, ssl, timeout);
+    }
+
+    private List<String> nodes(String key) {
+        Raw raw = raw(key, null, "");
+        List<String> nodes = new ArrayList<>();
+        for (String part : raw.value.split(",")) {
+            String node = part.trim();
+            if (node.isEmpty()) {
+                continue;
+            }
+            int colon = node.lastIndexOf(':');
+            boolean ok = colon > 0;
+            if (ok) {
+                try {
+                    int port = Integer.parseInt(node.substring(colon + 1));
+                    ok = port > 0 && port < 65536;
+                } catch (NumberFormatException e) {
+                    ok = false;
+                }
+            }
+            if (ok) {
+                nodes.add(node);
+            } else {
+                problems.add(Problems.BAD_CONFIG_VALUE, raw.key, "'" + node + "' is not host:port");
+            }
+        }
+        return nodes;
+    }
+
+    private static String redact(String uri) {
+        return uri.replaceAll("//[^@/]*@", "//***@");
     }
 
     /** Keys that hold for the whole application (see {@link AppSettings}); a per-endpoint value is a mistake. */
-    private static final java.util.List<String> APPLICATION_WIDE = java.util.List.of(
-            NAMESPACE, SYNC_ENABLED, SYNC_MAX_MESSAGES, AUTHENTICATION_STORE_CONNECTED_USERS);
+    private static final List<String> APPLICATION_WIDE = List.of(
+            NAMESPACE, SYNC_ENABLED, SYNC_MAX_MESSAGES, AUTHENTICATION_STORE_CONNECTED_USERS,
+            REDIS_URI, REDIS_SENTINEL_MASTER, REDIS_SENTINEL_NODES, REDIS_CLUSTER_NODES, REDIS_USER, REDIS_PASSWORD,
+            REDIS_SSL, REDIS_TIMEOUT);
 
     Settings endpoint(String name) {
         for (String key : APPLICATION_WIDE) {

@@ -34,10 +34,11 @@ class SyncService {
     Timer timer;
     @Inject
     EventSink events;
+    @Inject
+    Broker broker;
 
     private final Object[] locks = new Object[STRIPES];
-    private final SyncStore store = new InMemorySyncStore();
-    private volatile AppSettings app = new AppSettings("", false, 1, true);
+    private volatile AppSettings app = new AppSettings("", false, 1, true, null);
 
     SyncService() {
         for (int i = 0; i < STRIPES; i++) {
@@ -53,8 +54,13 @@ class SyncService {
         return locks[(user.hashCode() & 0x7fffffff) % STRIPES];
     }
 
-    /** @return how many connections the envelope was queued on; adds the user to {@code storedFor} when stored */
-    int deliverOrStore(String user, Envelope e, List<String> storedFor) {
+    /**
+     * Queues the envelope on the user's connections here; with sync on and none here, stores it
+     * (single instance) or adds the user to {@code away} for the broker to decide (replicated).
+     *
+     * @return how many connections the envelope was queued on
+     */
+    int deliverOrStore(String user, Envelope e, List<String> storedFor, Set<String> away) {
         AppSettings s = app;
         if (!s.syncEnabled()) {
             return sendTo(registry.connectionsOf(user), e);
@@ -64,9 +70,13 @@ class SyncService {
             if (!connections.isEmpty()) {
                 return sendTo(connections, e);
             }
+            if (broker.replicated()) {
+                away.add(user);
+                return 0;
+            }
             Message m = e.message();
             if (m.sync() && m.opcode() == Message.DISPATCH) {
-                int dropped = store.append(user, m, s.syncMaxMessages());
+                int dropped = broker.syncStore().append(user, m, s.syncMaxMessages());
                 if (dropped > 0) {
                     LOG.warning(() -> "Mesa dropped the oldest " + dropped + " stored message(s) of a user who is away: "
                             + "mesa.sync.max-messages (" + s.syncMaxMessages() + ") reached");
@@ -90,33 +100,46 @@ class SyncService {
      * what was stored (or discards it when the client asked for no sync).
      */
     void authenticated(ConnectionImpl c, String previous, String user, boolean shouldSync, Duration interval) {
+        if (!user.equals(previous)) {
+            if (previous != null) {
+                broker.userUnbound(previous);
+            }
+            broker.userBound(user);
+        }
         if (!app.syncEnabled()) {
             registry.bind(c, previous, user);
             return;
         }
-        List<Message> pending;
+        SyncStore store = broker.syncStore();
         synchronized (lock(user)) {
             registry.bind(c, previous, user);
             if (!shouldSync) {
                 store.discard(user);
                 return;
             }
-            pending = store.drain(user);
-            if (pending.isEmpty()) {
-                return;
+            // In memory the store answers here, under the lock, so live messages for this user can only
+            // come after the stored ones; a networked store answers later, from its own thread.
+            store.take(user, pending -> redeliver(c, user, pending, interval));
+        }
+    }
+
+    private void redeliver(ConnectionImpl c, String user, List<Message> pending, Duration interval) {
+        if (pending.isEmpty()) {
+            return;
+        }
+        if (!c.isOpen()) {
+            broker.syncStore().putBack(user, pending);
+            return;
+        }
+        if (interval.isZero()) {
+            for (int i = 0; i < pending.size(); i++) {
+                c.sendFrame(codec.encode(pending.get(i), i + 1));
             }
-            if (interval.isZero()) {
-                // Queued under the lock, so live messages for this user can only come after them.
-                for (int i = 0; i < pending.size(); i++) {
-                    c.sendFrame(codec.encode(pending.get(i), i + 1));
-                }
-            }
+        } else {
+            redeliverPaced(c, user, pending, 0, interval.toMillis());
         }
         if (events.wanted(MessagesRedelivered.class)) {
             events.fire(new MessagesRedelivered(c, List.copyOf(pending)));
-        }
-        if (!interval.isZero()) {
-            redeliverPaced(c, user, pending, 0, interval.toMillis());
         }
     }
 
@@ -124,9 +147,7 @@ class SyncService {
         timer.after(index == 0 ? 0 : intervalMillis, () -> {
             if (!c.isOpen()) {
                 // Cut short: what was not sent waits for the next authentication.
-                synchronized (lock(user)) {
-                    store.prepend(user, pending.subList(index, pending.size()));
-                }
+                broker.syncStore().putBack(user, pending.subList(index, pending.size()));
                 return;
             }
             c.sendFrame(codec.encode(pending.get(index), index + 1));

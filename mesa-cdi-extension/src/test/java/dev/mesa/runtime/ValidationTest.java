@@ -272,6 +272,26 @@ class ValidationTest {
     }
 
     @Test
+    void mesa014RedisNamedMoreThanOneWay() {
+        String report = failure(Map.of("mesa.redis.uri", "redis://127.0.0.1:6379",
+                "mesa.redis.cluster.nodes", "127.0.0.1:7000,127.0.0.1:7001"), Plain.class);
+        assertProblem(report, "MESA-014", "mesa.redis", "name Redis one way only");
+        String sentinel = failure(Map.of("mesa.redis.sentinel.master", "mymaster"), Plain.class);
+        assertProblem(sentinel, "MESA-014", "mesa.redis.sentinel.nodes", "needs both");
+    }
+
+    @Test
+    void mesa010BadRedisUriNeverShowsThePassword() {
+        String report = failure(Map.of("mesa.redis.uri", "redis://admin:s3cret@cache:notaport"), Plain.class);
+        assertProblem(report, "MESA-010", "mesa.redis.uri", "redis://***@cache:notaport");
+        assertTrue(!report.contains("s3cret"), report);
+        String nodes = failure(Map.of("mesa.redis.cluster.nodes", "cache-1:7000, cache-2"), Plain.class);
+        assertProblem(nodes, "MESA-010", "mesa.redis.cluster.nodes", "'cache-2' is not host:port");
+        String perEndpoint = failure(Map.of("mesa.endpoint.plain.redis.uri", "redis://x:1"), Plain.class);
+        assertProblem(perEndpoint, "MESA-010", "mesa.endpoint.plain.redis.uri", "application-wide");
+    }
+
+    @Test
     void everyProblemIsReportedAtOnce() {
         String report = failure(Map.of("mesa.sync.redelivery-interval", "-5s"),
                 NoSlash.class, BadParams.class, SameType.class, BadMethods.class);

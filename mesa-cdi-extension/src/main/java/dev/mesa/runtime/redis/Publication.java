@@ -1,0 +1,52 @@
+package dev.mesa.runtime.redis;
+
+import java.util.Locale;
+import java.util.Set;
+
+import dev.mesa.runtime.Envelope;
+import dev.mesa.runtime.Envelope.Audience;
+import dev.mesa.runtime.Frames;
+
+/**
+ * Writes Mesa 1.x's pub/sub payload, {@code {"message":{op,d,t},"recipients":[...]}},
+ * plus a {@code "mesa"} member Node Mesa ignores: which instance sent it (so
+ * that instance skips its own), the exact audience, and exclusions, which Mesa
+ * 1.x's payload cannot carry. Uses no JSON library, so the standalone
+ * Dispatcher needs none.
+ */
+final class Publication {
+
+    private Publication() {
+    }
+
+    /** @return the payload; the envelope's frame is embedded as is, not serialised again */
+    static String encode(Envelope e, String origin) {
+        StringBuilder sb = new StringBuilder(e.frame().length() + 96);
+        sb.append("{\"message\":").append(e.frame()).append(",\"recipients\":[");
+        if (e.audience() == Audience.USERS) {
+            strings(e.users(), sb);
+        } else {
+            sb.append("\"*\"");
+        }
+        sb.append("],\"mesa\":{\"origin\":");
+        Frames.quote(origin, sb);
+        sb.append(",\"audience\":\"").append(e.audience().name().toLowerCase(Locale.ROOT)).append('"');
+        if (!e.excluding().isEmpty()) {
+            sb.append(",\"excluding\":[");
+            strings(e.excluding(), sb);
+            sb.append(']');
+        }
+        return sb.append("}}").toString();
+    }
+
+    private static void strings(Set<String> values, StringBuilder sb) {
+        boolean first = true;
+        for (String v : values) {
+            if (!first) {
+                sb.append(',');
+            }
+            Frames.quote(v, sb);
+            first = false;
+        }
+    }
+}

@@ -1,0 +1,117 @@
+package dev.mesa.runtime.redis;
+
+import java.util.function.Consumer;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+import redis.clients.jedis.JedisPubSub;
+import redis.clients.jedis.UnifiedJedis;
+
+/**
+ * The instance's one subscription to Mesa's channel, kept alive: when Redis
+ * goes away it retries with a growing pause (100 ms up to 5 s) and resubscribes
+ * by itself. Pub/sub keeps nothing for an absent subscriber, so what was
+ * published meanwhile is not received; the outage and the recovery are logged.
+ */
+final class Subscriber {
+
+    private static final Logger LOG = Logger.getLogger("dev.mesa");
+    private static final long FIRST_PAUSE_MILLIS = 100;
+    private static final long MAX_PAUSE_MILLIS = 5_000;
+
+    private final UnifiedJedis redis;
+    private final String channel;
+    private final Consumer<String> handler;
+    private final Thread thread;
+    private volatile boolean running = true;
+    private volatile JedisPubSub current;
+    private volatile boolean subscribed;
+    private boolean lost;
+
+    Subscriber(UnifiedJedis redis, String channel, Consumer<String> handler) {
+        this.redis = redis;
+        this.channel = channel;
+        this.handler = handler;
+        this.thread = new Thread(this::loop, "mesa-redis-subscriber");
+        thread.setDaemon(true);
+    }
+
+    void start() {
+        thread.start();
+    }
+
+    boolean subscribed() {
+        return subscribed;
+    }
+
+    private void loop() {
+        long pause = FIRST_PAUSE_MILLIS;
+        while (running) {
+            JedisPubSub pubSub = new JedisPubSub() {
+                @Override
+                public void onSubscribe(String ch, int count) {
+                    subscribed = true;
+                    if (lost) {
+                        lost = false;
+                        LOG.info("Mesa is subscribed to Redis channel " + ch + " again; messages from other instances flow");
+                    }
+                }
+
+                @Override
+                public void onMessage(String ch, String message) {
+                    try {
+                        handler.accept(message);
+                    } catch (RuntimeException e) {
+                        LOG.log(Level.WARNING, "Mesa ignored a publication on " + ch + " it cannot handle", e);
+                    }
+                }
+            };
+            current = pubSub;
+            try {
+                redis.subscribe(pubSub, channel);
+                pause = FIRST_PAUSE_MILLIS;
+            } catch (RuntimeException e) {
+                if (!running) {
+                    break;
+                }
+                if (subscribed || !lost) {
+                    LOG.warning("Mesa lost its Redis subscription to " + channel + " (" + e.getMessage()
+                            + "); retrying, messages from other instances are not received meanwhile");
+                }
+                lost = true;
+                if (subscribed) {
+                    pause = FIRST_PAUSE_MILLIS;
+                }
+            } finally {
+                subscribed = false;
+            }
+            if (!running) {
+                break;
+            }
+            try {
+                Thread.sleep(pause);
+            } catch (InterruptedException e) {
+                break;
+            }
+            pause = Math.min(MAX_PAUSE_MILLIS, pause * 2);
+        }
+    }
+
+    void stop() {
+        running = false;
+        JedisPubSub pubSub = current;
+        try {
+            if (pubSub != null && pubSub.isSubscribed()) {
+                pubSub.unsubscribe();
+            }
+        } catch (RuntimeException e) {
+            // The connection is gone already.
+        }
+        thread.interrupt();
+        try {
+            thread.join(2_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

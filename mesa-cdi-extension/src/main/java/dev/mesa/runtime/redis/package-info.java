@@ -1,0 +1,7 @@
+/**
+ * Mesa on Redis: the broker that replicates messages between instances on
+ * Mesa 1.x's channel and keys (so Node Mesa servers and Dispatchers can share
+ * the Redis), and the standalone {@link dev.mesa.runtime.redis.StandaloneDispatcher}.
+ * The only package that knows Redis exists.
+ */
+package dev.mesa.runtime.redis;

@@ -1,0 +1,138 @@
+package dev.mesa.runtime;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import redis.clients.jedis.JedisPubSub;
+import redis.clients.jedis.RedisClient;
+
+import dev.mesa.runtime.redis.RedisServer;
+
+/** The engine with mesa.redis.uri set: Mesa 1.x's channel and keys on a real Redis. */
+class RedisEngineTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(5);
+
+    private RedisServer server;
+    private RedisClient redis;
+    private Deployment deployment;
+    private EndpointRuntime open;
+
+    @BeforeEach
+    void deploy() throws Exception {
+        server = RedisServer.start();
+        redis = RedisClient.create(URI.create(server.uri()));
+        deployment = Deployment.of(Map.of(
+                "mesa.redis.uri", server.uri(),
+                "mesa.namespace", "it",
+                "mesa.sync.enabled", "true"), EngineTest.Open.class);
+        open = deployment.endpoint("/open");
+        // PUBLISH answers how many subscribers got it: a publication for nobody tells when the engine listens.
+        await("subscribed", () -> redis.publish("ws_it", "{\"message\":{\"op\":0,\"d\":{}},\"recipients\":[]}") == 1L);
+    }
+
+    @AfterEach
+    void undeploy() throws Exception {
+        deployment.close();
+        redis.close();
+        server.close();
+    }
+
+    private RecordingTransport login(String user) throws InterruptedException {
+        RecordingTransport t = RecordingTransport.open(open);
+        t.text("{\"op\":2,\"d\":{\"token\":\"u:" + user + "\"}}");
+        t.await(f -> f.getInt("op") == 22, WAIT);
+        return t;
+    }
+
+    @Test
+    void nodeDispatcherPublicationsReachLocalConnections() throws Exception {
+        RecordingTransport ann = login("ann");
+        RecordingTransport anonymous = RecordingTransport.open(open);
+        await("ann is in connected_clients", () -> redis.sismember("connected_clients_it", "ann"));
+
+        redis.publish("ws_it", "{\"message\":{\"op\":0,\"d\":{\"to\":\"ann\"},\"t\":\"DM\",\"o\":{\"sync\":true}},\"recipients\":[\"ann\"]}");
+        redis.publish("ws_it", "{\"message\":{\"op\":0,\"d\":{},\"t\":\"ALL\"},\"recipients\":[\"*\"]}");
+        assertEquals("{\"op\":0,\"d\":{\"to\":\"ann\"},\"t\":\"DM\"}",
+                ann.frames().stream().filter(f -> f.contains("DM")).findFirst().orElseGet(() -> {
+                    try {
+                        return ann.await(f -> "DM".equals(f.getString("t", null)), WAIT).toString();
+                    } catch (InterruptedException e) {
+                        throw new AssertionError(e);
+                    }
+                }));
+        anonymous.await(f -> "ALL".equals(f.getString("t", null)), WAIT);
+        assertTrue(anonymous.frames().stream().noneMatch(f -> f.contains("\"DM\"")));
+        assertEquals("2", redis.get("connected_clients_count_it"));
+    }
+
+    @Test
+    void sendsArePublishedForOtherInstancesInMesasFormat() throws Exception {
+        RecordingTransport bob = login("bob");
+        java.util.concurrent.LinkedBlockingQueue<String> seen = new java.util.concurrent.LinkedBlockingQueue<>();
+        JedisPubSub listener = new JedisPubSub() {
+            @Override
+            public void onMessage(String channel, String message) {
+                seen.add(message);
+            }
+        };
+        Thread t = new Thread(() -> redis.subscribe(listener, "ws_it"));
+        t.start();
+        await("listening", () -> listener.isSubscribed());
+        bob.text("{\"op\":0,\"t\":\"SEND\",\"d\":{\"ids\":[\"bob\",\"zed\"],\"type\":\"HI\",\"payload\":{\"x\":1}}}");
+        String payload = seen.poll(5, java.util.concurrent.TimeUnit.SECONDS);
+        listener.unsubscribe();
+        t.join(2000);
+        JsonObject p = Json.createReader(new java.io.StringReader(payload)).readObject();
+        assertEquals(Json.createObjectBuilder().add("op", 0).add("d", Json.createObjectBuilder().add("x", 1)).add("t", "HI").build(),
+                p.getJsonObject("message"));
+        assertEquals(List.of("bob", "zed"), p.getJsonArray("recipients").getValuesAs(jakarta.json.JsonString::getString).stream().sorted().toList());
+        bob.await(f -> "HI".equals(f.getString("t", null)), WAIT);
+    }
+
+    @Test
+    void messagesForUsersNoInstanceHoldsWaitInMesasHashAndAreRedelivered() throws Exception {
+        // Stored earlier by a Node Mesa server or Dispatcher.
+        redis.hset("undelivered_messages_it", "cat", "[{\"op\":0,\"d\":{\"n\":0},\"t\":\"N\",\"o\":{\"sync\":true}}]");
+        RecordingTransport sender = login("sender");
+        sender.text("{\"op\":0,\"t\":\"SEND\",\"d\":{\"ids\":[\"cat\"],\"type\":\"N\",\"payload\":{\"n\":1}}}");
+        sender.text("{\"op\":0,\"t\":\"SEND\",\"d\":{\"ids\":[\"cat\"],\"type\":\"TRANSIENT\",\"payload\":{}}}");
+        await("stored", () -> {
+            String v = redis.hget("undelivered_messages_it", "cat");
+            return v != null && v.contains("\"n\":1");
+        });
+        assertTrue(!redis.hget("undelivered_messages_it", "cat").contains("TRANSIENT"));
+
+        RecordingTransport cat = login("cat");
+        cat.await(f -> f.getInt("s", 0) == 2, WAIT);
+        List<String> after = cat.frames().subList(1, cat.frames().size());
+        assertTrue(after.get(0).startsWith("{\"op\":22"), after.toString());
+        assertEquals("{\"op\":0,\"d\":{\"n\":0},\"t\":\"N\",\"s\":1}", after.get(1));
+        assertEquals("{\"op\":0,\"d\":{\"n\":1},\"t\":\"N\",\"s\":2}", after.get(2));
+        assertNull(redis.hget("undelivered_messages_it", "cat"));
+    }
+
+    private static void await(String what, BooleanSupplier condition) throws InterruptedException {
+        long end = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > end) {
+                throw new AssertionError("timed out waiting for: " + what);
+            }
+            Thread.sleep(20);
+        }
+    }
+}
