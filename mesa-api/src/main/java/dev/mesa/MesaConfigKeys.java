@@ -161,6 +161,16 @@ public final class MesaConfigKeys {
     public static final String REDIS_TIMEOUT_DEFAULT = "2s";
 
     /**
+     * How long an instance counts as holding its users and connections in Redis
+     * without refreshing that (it refreshes every third of it). An instance that
+     * dies without shutting down stops counting within about 4/3 of this.
+     * Default {@value #REDIS_PRESENCE_TTL_DEFAULT}. Application-wide.
+     */
+    public static final String REDIS_PRESENCE_TTL = "mesa.redis.presence-ttl";
+    /** Default of {@link #REDIS_PRESENCE_TTL}. */
+    public static final String REDIS_PRESENCE_TTL_DEFAULT = "15s";
+
+    /**
      * Origins allowed to open a connection, comma-separated
      * ({@code https://chat.example.com,http://localhost:9080}); {@code *} allows
      * every origin. Empty (the default) allows clients that send no

@@ -16,9 +16,10 @@ import java.util.List;
  * @param password       password for Sentinel/Cluster mode, or null
  * @param ssl            TLS for Sentinel/Cluster mode
  * @param timeout        connect and read timeout
+ * @param presenceTtl    how long an instance counts as holding its users without refreshing that
  */
 public record RedisSettings(URI uri, String sentinelMaster, List<String> sentinelNodes, List<String> clusterNodes,
-                            String user, String password, boolean ssl, Duration timeout) {
+                            String user, String password, boolean ssl, Duration timeout, Duration presenceTtl) {
 
     /** Copies the lists. */
     public RedisSettings {

@@ -44,6 +44,7 @@ final class SettingsReader {
         List<String> sentinels = nodes(REDIS_SENTINEL_NODES);
         List<String> cluster = nodes(REDIS_CLUSTER_NODES);
         Duration timeout = duration(REDIS_TIMEOUT, null, REDIS_TIMEOUT_DEFAULT, true);
+        Duration presenceTtl = duration(REDIS_PRESENCE_TTL, null, REDIS_PRESENCE_TTL_DEFAULT, true);
         String user = raw(REDIS_USER, null, "").value.trim();
         String password = raw(REDIS_PASSWORD, null, "").value;
         boolean ssl = bool(REDIS_SSL, null, REDIS_SSL_DEFAULT);
@@ -79,7 +80,7 @@ final class SettingsReader {
             return null;
         }
         return new RedisSettings(uri, master.isEmpty() ? null : master, sentinels, cluster,
-                user.isEmpty() ? null : user, password.isEmpty() ? null : password, ssl, timeout);
+                user.isEmpty() ? null : user, password.isEmpty() ? null : password, ssl, timeout, presenceTtl);
     }
 
     private List<String> nodes(String key) {
@@ -117,7 +118,7 @@ final class SettingsReader {
     private static final List<String> APPLICATION_WIDE = List.of(
             NAMESPACE, SYNC_ENABLED, SYNC_MAX_MESSAGES, AUTHENTICATION_STORE_CONNECTED_USERS,
             REDIS_URI, REDIS_SENTINEL_MASTER, REDIS_SENTINEL_NODES, REDIS_CLUSTER_NODES, REDIS_USER, REDIS_PASSWORD,
-            REDIS_SSL, REDIS_TIMEOUT);
+            REDIS_SSL, REDIS_TIMEOUT, REDIS_PRESENCE_TTL);
 
     Settings endpoint(String name) {
         for (String key : APPLICATION_WIDE) {

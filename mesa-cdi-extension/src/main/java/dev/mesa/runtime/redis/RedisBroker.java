@@ -1,17 +1,20 @@
 package dev.mesa.runtime.redis;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.logging.Logger;
 
 import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.params.SetParams;
 
 import dev.mesa.Message;
 import dev.mesa.runtime.Broker;
@@ -26,6 +29,13 @@ import dev.mesa.runtime.SyncStore;
  * publish, keeps {@code connected_clients} and {@code connected_clients_count}
  * right, and stores synced messages for users no instance holds in Mesa's
  * {@code undelivered_messages}.
+ *
+ * <p>Presence survives crashes: each instance records its own contributions and
+ * keeps an alive key that expires unless refreshed every third of
+ * {@code mesa.redis.presence-ttl}; any instance withdraws what an instance whose
+ * key expired had added. An instance that finds its own record gone (Redis lost
+ * its data, or it was presumed dead) or that was cut off from Redis writes its
+ * record afresh from what it holds.
  */
 public final class RedisBroker implements Broker {
 
@@ -41,8 +51,11 @@ public final class RedisBroker implements Broker {
     private final UnifiedJedis redis;
     private final RedisWorker worker;
     private final RedisSyncStore store;
-    private final AtomicInteger connectionsHere = new AtomicInteger();
-    private final Map<String, Integer> usersHere = new ConcurrentHashMap<>();
+    private final long presenceTtlMillis;
+    private final ScheduledExecutorService presenceTimer;
+    // Confined to the Redis thread, so a record written afresh matches exactly the updates applied before it.
+    private int connectionsHere;
+    private final Map<String, Integer> usersHere = new HashMap<>();
     private volatile Subscriber subscriber;
     private volatile boolean stopped;
 
@@ -62,6 +75,13 @@ public final class RedisBroker implements Broker {
         this.redis = RedisClients.create(settings);
         this.worker = new RedisWorker(redis, QUEUE_SIZE);
         this.store = new RedisSyncStore(worker, keys.undeliveredMessages());
+        this.presenceTtlMillis = settings.presenceTtl().toMillis();
+        this.presenceTimer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "mesa-redis-presence");
+            t.setDaemon(true);
+            return t;
+        });
+        worker.onRecovered(this::register);
     }
 
     @Override
@@ -74,6 +94,10 @@ public final class RedisBroker implements Broker {
         });
         subscriber = s;
         s.start();
+        worker.submit("register this instance", this::register);
+        long period = Math.max(100, presenceTtlMillis / 3);
+        presenceTimer.scheduleAtFixedRate(() -> worker.submit("refresh presence", this::refreshAndSweep),
+                period, period, TimeUnit.MILLISECONDS);
         LOG.info(() -> "Mesa replicates through " + settings + " on channel " + keys.channel()
                 + (namespace.isEmpty() ? "" : " (namespace " + namespace + ")") + " as " + instance);
     }
@@ -115,38 +139,79 @@ public final class RedisBroker implements Broker {
 
     @Override
     public void connectionOpened() {
-        connectionsHere.incrementAndGet();
         if (!stopped) {
-            worker.submit("count a connection", r -> r.incr(keys.connectedClientsCount()));
+            worker.submit("count a connection", () -> connectionsHere++, r -> {
+                r.eval(Scripts.CONNECTIONS, keys.presence(instance), List.of("1"));
+                r.incr(keys.connectedClientsCount());
+            });
         }
     }
 
     @Override
     public void connectionClosed() {
-        if (connectionsHere.getAndUpdate(n -> Math.max(0, n - 1)) > 0 && !stopped) {
-            worker.submit("count a disconnection", r -> r.decr(keys.connectedClientsCount()));
+        if (!stopped) {
+            worker.submit("count a disconnection", () -> connectionsHere--, r -> {
+                r.eval(Scripts.CONNECTIONS, keys.presence(instance), List.of("-1"));
+                r.decr(keys.connectedClientsCount());
+            });
         }
     }
 
     @Override
     public void userBound(String user) {
-        usersHere.merge(user, 1, Integer::sum);
         if (!stopped) {
-            worker.submit("mark a user connected",
-                    r -> r.eval(Scripts.USER_BOUND, List.of(keys.connectionsPerUser(), keys.connectedClients()), List.of(user)));
+            worker.submit("mark a user connected", () -> usersHere.merge(user, 1, Integer::sum),
+                    r -> r.eval(Scripts.USER_BOUND, keys.presence(instance), List.of(user)));
         }
     }
 
     @Override
     public void userUnbound(String user) {
-        boolean[] wasHere = {false};
-        usersHere.computeIfPresent(user, (k, n) -> {
-            wasHere[0] = true;
-            return n > 1 ? n - 1 : null;
+        if (!stopped) {
+            worker.submit("mark a user disconnected", () -> usersHere.computeIfPresent(user, (k, n) -> n > 1 ? n - 1 : null),
+                    r -> r.eval(Scripts.USER_UNBOUND, keys.presence(instance), List.of(user)));
+        }
+    }
+
+    /** On the Redis thread: replaces this instance's record with what it holds now. */
+    private void register(UnifiedJedis r) {
+        withdraw(r, instance);
+        List<String> args = new ArrayList<>();
+        args.add(instance);
+        args.add(Long.toString(presenceTtlMillis));
+        args.add(Integer.toString(connectionsHere));
+        usersHere.forEach((user, n) -> {
+            args.add(user);
+            args.add(Integer.toString(n));
         });
-        if (wasHere[0] && !stopped) {
-            worker.submit("mark a user disconnected",
-                    r -> r.eval(Scripts.USER_UNBOUND, List.of(keys.connectionsPerUser(), keys.connectedClients()), List.of(user)));
+        r.eval(Scripts.REGISTER, keys.presence(instance), args);
+        if (connectionsHere != 0) {
+            r.incrBy(keys.connectedClientsCount(), connectionsHere);
+        }
+    }
+
+    /** On the Redis thread: takes an instance's contributions off the shared record. */
+    private void withdraw(UnifiedJedis r, String id) {
+        Object connections = r.eval(Scripts.WITHDRAW, keys.presence(id), List.of(id));
+        long n = connections instanceof Number num ? num.longValue() : 0;
+        if (n != 0) {
+            r.decrBy(keys.connectedClientsCount(), n);
+        }
+    }
+
+    /** On the Redis thread: keeps this instance alive, and withdraws instances that stopped refreshing. */
+    private void refreshAndSweep(UnifiedJedis r) {
+        String ok = r.set(keys.alive(instance), "1", SetParams.setParams().px(presenceTtlMillis).xx());
+        if (ok == null) {
+            LOG.info("Mesa's presence record in Redis was gone (Redis restarted, or this instance was presumed dead); "
+                    + "writing it again");
+            register(r);
+        }
+        for (String id : r.smembers(keys.instances())) {
+            if (!id.equals(instance) && !r.exists(keys.alive(id))) {
+                withdraw(r, id);
+                LOG.info(() -> "Mesa withdrew the presence of instance " + id + ", which stopped refreshing it");
+            }
         }
     }
 
@@ -162,8 +227,8 @@ public final class RedisBroker implements Broker {
     }
 
     /**
-     * Withdraws what this instance still counts (connections whose close the container has not reported
-     * yet), so that a clean shutdown leaves connected_clients and the count right for everyone else.
+     * Withdraws this instance's presence (including connections whose close the container has not
+     * reported yet), so that a clean shutdown leaves connected_clients and the count right for everyone else.
      */
     @Override
     public void stop() {
@@ -171,20 +236,12 @@ public final class RedisBroker implements Broker {
             return;
         }
         stopped = true;
+        presenceTimer.shutdownNow();
         Subscriber s = subscriber;
         if (s != null) {
             s.stop();
         }
-        int connections = connectionsHere.getAndSet(0);
-        if (connections > 0) {
-            worker.submit("withdraw this instance's connections", r -> r.decrBy(keys.connectedClientsCount(), connections));
-        }
-        usersHere.forEach((user, n) -> worker.submit("withdraw a user", r -> {
-            for (int i = 0; i < n; i++) {
-                r.eval(Scripts.USER_UNBOUND, List.of(keys.connectionsPerUser(), keys.connectedClients()), List.of(user));
-            }
-        }));
-        usersHere.clear();
+        worker.submit("withdraw this instance", r -> withdraw(r, instance));
         worker.stop(3_000);
         redis.close();
     }

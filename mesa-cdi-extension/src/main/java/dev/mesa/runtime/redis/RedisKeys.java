@@ -1,18 +1,34 @@
 package dev.mesa.runtime.redis;
 
+import java.util.List;
+
 /**
- * Mesa 1.x's Redis names: {@code <name>} becomes {@code <name>_<namespace>}
- * with a namespace, exactly as Node Mesa writes them.
+ * Mesa 1.x's Redis names ({@code <name>} becomes {@code <name>_<namespace>} with
+ * a namespace, exactly as Node Mesa writes them), and ours, hash-tagged on
+ * {@code connected_clients}' own name so that Cluster keeps every presence key
+ * in one slot and one script can update them together.
  */
 record RedisKeys(String channel, String connectedClients, String connectedClientsCount, String undeliveredMessages,
-                 String connectionsPerUser) {
+                 String connectionsPerUser, String instances, String tag) {
 
     static RedisKeys of(String namespace) {
         String connected = name("connected_clients", namespace);
+        String tag = "{" + connected + "}:mesa-";
         return new RedisKeys(name("ws", namespace), connected, name("connected_clients_count", namespace),
-                name("undelivered_messages", namespace),
-                // Hash-tagged on connected_clients' own name: both live in one Cluster slot, so one script updates both.
-                "{" + connected + "}:mesa-connections");
+                name("undelivered_messages", namespace), tag + "connections", tag + "instances", tag);
+    }
+
+    String instance(String id) {
+        return tag + "instance:" + id;
+    }
+
+    String alive(String id) {
+        return tag + "alive:" + id;
+    }
+
+    /** The KEYS of the presence scripts, for one instance. */
+    List<String> presence(String id) {
+        return List.of(connectionsPerUser, connectedClients, instance(id), instances, alive(id));
     }
 
     private static String name(String prefix, String namespace) {

@@ -33,6 +33,7 @@ final class RedisWorker {
     private final AtomicLong dropped = new AtomicLong();
     private volatile boolean available = true;
     private long lastFailure;
+    private volatile Op onRecovered = r -> { };
 
     RedisWorker(UnifiedJedis redis, int queueSize) {
         this.redis = redis;
@@ -43,9 +44,25 @@ final class RedisWorker {
         });
     }
 
+    /** Runs after an outage, on this thread, before the next work; for putting shared state right again. */
+    void onRecovered(Op op) {
+        this.onRecovered = op;
+    }
+
     void submit(String what, Op op) {
+        submit(what, () -> { }, op);
+    }
+
+    /**
+     * Queues work whose {@code local} part always runs, in queue order, even when the Redis part is
+     * dropped: state kept for Redis stays right through an outage and is written back afterwards.
+     */
+    void submit(String what, Runnable local, Op op) {
         try {
-            executor.execute(() -> run(what, op));
+            executor.execute(() -> {
+                local.run();
+                run(what, op);
+            });
         } catch (RejectedExecutionException e) {
             if (dropped.getAndIncrement() % 10_000 == 0) {
                 LOG.warning("Mesa's Redis queue is full or stopped; dropped work (" + what + "), " + dropped.get() + " so far");
@@ -59,12 +76,14 @@ final class RedisWorker {
             return;
         }
         try {
-            op.run(redis);
             if (!available) {
+                // Probe with the recovery itself: what was dropped meanwhile is re-stated from local state.
+                onRecovered.run(redis);
                 available = true;
                 LOG.info("Mesa reaches Redis again; " + dropped.getAndSet(0)
-                        + " Redis operation(s) were dropped while it was away");
+                        + " Redis operation(s) were dropped while it was away, shared state is restored");
             }
+            op.run(redis);
         } catch (JedisConnectionException e) {
             lastFailure = System.nanoTime();
             dropped.incrementAndGet();

@@ -10,21 +10,83 @@ final class Scripts {
     private Scripts() {
     }
 
-    /** KEYS: connections-per-user hash, connected_clients set. ARGV: user. A user counts once per connection. */
+    /*
+     * Presence keys, all hash-tagged {connected_clients[_ns]} so that Cluster keeps them in one slot:
+     * KEYS[1] connections per user (hash), KEYS[2] connected_clients (set), KEYS[3] this instance's own
+     * contributions (hash: user -> connections, '#connections' -> open connections), KEYS[4] live instances
+     * (set), KEYS[5] the instance's alive key (expires unless refreshed).
+     */
+
+    /** ARGV: user. One more connection of the user here. */
     static final String USER_BOUND = """
             redis.call('HINCRBY', KEYS[1], ARGV[1], 1)
             redis.call('SADD', KEYS[2], ARGV[1])
+            redis.call('HINCRBY', KEYS[3], ARGV[1], 1)
             return 1
             """;
 
-    /** KEYS: as {@link #USER_BOUND}. The user leaves connected_clients with their last connection on any instance. */
+    /**
+     * ARGV: user. One less; the user leaves connected_clients with their last connection on any instance.
+     * Nothing happens when this instance's record no longer counts the user (a sweep withdrew it already).
+     */
     static final String USER_UNBOUND = """
+            local here = redis.call('HINCRBY', KEYS[3], ARGV[1], -1)
+            if here <= 0 then
+              redis.call('HDEL', KEYS[3], ARGV[1])
+            end
+            if here < 0 then
+              return -1
+            end
             local n = redis.call('HINCRBY', KEYS[1], ARGV[1], -1)
             if n <= 0 then
               redis.call('HDEL', KEYS[1], ARGV[1])
               redis.call('SREM', KEYS[2], ARGV[1])
             end
             return n
+            """;
+
+    /** ARGV: delta. This instance's open connections, for withdrawing them later. */
+    static final String CONNECTIONS = """
+            return redis.call('HINCRBY', KEYS[3], '#connections', ARGV[1])
+            """;
+
+    /**
+     * ARGV: instance id. Subtracts everything the instance recorded and forgets it; returns how many
+     * connections it had, for the caller to take off connected_clients_count (another slot in Cluster).
+     */
+    static final String WITHDRAW = """
+            local entries = redis.call('HGETALL', KEYS[3])
+            local connections = 0
+            for i = 1, #entries, 2 do
+              local user, count = entries[i], tonumber(entries[i + 1])
+              if user == '#connections' then
+                connections = count
+              elseif count > 0 then
+                local n = redis.call('HINCRBY', KEYS[1], user, -count)
+                if n <= 0 then
+                  redis.call('HDEL', KEYS[1], user)
+                  redis.call('SREM', KEYS[2], user)
+                end
+              end
+            end
+            redis.call('DEL', KEYS[3])
+            redis.call('DEL', KEYS[5])
+            redis.call('SREM', KEYS[4], ARGV[1])
+            return connections
+            """;
+
+    /** ARGV: instance id, alive ttl in ms, open connections, then user, count pairs. Records this instance afresh. */
+    static final String REGISTER = """
+            redis.call('SADD', KEYS[4], ARGV[1])
+            redis.call('SET', KEYS[5], '1', 'PX', ARGV[2])
+            redis.call('HSET', KEYS[3], '#connections', ARGV[3])
+            for i = 4, #ARGV, 2 do
+              local user, count = ARGV[i], tonumber(ARGV[i + 1])
+              redis.call('HSET', KEYS[3], user, count)
+              redis.call('HINCRBY', KEYS[1], user, count)
+              redis.call('SADD', KEYS[2], user)
+            end
+            return 1
             """;
 
     /**

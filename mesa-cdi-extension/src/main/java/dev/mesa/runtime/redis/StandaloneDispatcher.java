@@ -67,7 +67,7 @@ public final class StandaloneDispatcher implements Dispatcher, AutoCloseable {
      */
     public static StandaloneDispatcher connect(String redisUri, String namespace, boolean sync) {
         RedisSettings settings = new RedisSettings(java.net.URI.create(redisUri), null, List.of(), List.of(),
-                null, null, false, java.time.Duration.ofSeconds(2));
+                null, null, false, java.time.Duration.ofSeconds(2), java.time.Duration.ofSeconds(15));
         return new StandaloneDispatcher(RedisClients.create(settings), namespace == null ? "" : namespace, sync);
     }
 

@@ -52,7 +52,7 @@ class RedisBrokerTest {
 
     private RedisBroker broker(String namespace) {
         RedisSettings s = new RedisSettings(URI.create(server.uri()), null, List.of(), List.of(), null, null, false,
-                Duration.ofSeconds(1));
+                Duration.ofSeconds(1), Duration.ofMillis(600));
         return new RedisBroker(s, namespace, true, (m, users) -> stored.add(users));
     }
 
@@ -150,6 +150,47 @@ class RedisBrokerTest {
         a.syncStore().take("away", taken::add);
         assertEquals(List.of("NEWS"), taken.poll(5, TimeUnit.SECONDS).stream().map(Message::type).toList());
         assertTrue(messages.get(1).data() instanceof JsonValue);
+    }
+
+    @Test
+    void aDeadInstanceStopsCountingWithinThePresenceTtl() throws Exception {
+        b.connectionOpened();
+        b.userBound("ann");
+        await("ann online", () -> plain.sismember("connected_clients_chat", "ann"));
+        // An instance that died without a word: its record, as it wrote it, and an alive key that lapses.
+        String tag = "{connected_clients_chat}:mesa-";
+        plain.sadd(tag + "instances", "ghost");
+        plain.hset(tag + "instance:ghost", Map.of("#connections", "2", "ann", "1", "gus", "1"));
+        plain.hincrBy(tag + "connections", "ann", 1);
+        plain.hincrBy(tag + "connections", "gus", 1);
+        plain.sadd("connected_clients_chat", "gus");
+        plain.incrBy("connected_clients_count_chat", 2);
+        plain.psetex(tag + "alive:ghost", 300, "1");
+        await("count 3", () -> "3".equals(plain.get("connected_clients_count_chat")));
+        long start = System.nanoTime();
+        await("ghost withdrawn", () -> !plain.sismember("connected_clients_chat", "gus"));
+        assertTrue(System.nanoTime() - start < Duration.ofSeconds(3).toNanos());
+        assertTrue(plain.sismember("connected_clients_chat", "ann"), "ann is still held by B");
+        assertEquals("1", plain.get("connected_clients_count_chat"));
+        assertEquals("1", plain.hget(tag + "connections", "ann"));
+        assertTrue(!plain.sismember(tag + "instances", "ghost"));
+    }
+
+    @Test
+    void presenceIsWrittenAgainWhenRedisLosesItsData() throws Exception {
+        a.connectionOpened();
+        a.userBound("ann");
+        b.connectionOpened();
+        b.userBound("bob");
+        await("online", () -> plain.sismember("connected_clients_chat", "ann") && plain.sismember("connected_clients_chat", "bob"));
+        server.kill();
+        server.launch();
+        plain.close();
+        plain = RedisClient.create(URI.create(server.uri()));
+        await("both back", () -> plain.sismember("connected_clients_chat", "ann") && plain.sismember("connected_clients_chat", "bob")
+                && "2".equals(plain.get("connected_clients_count_chat")));
+        a.userUnbound("ann");
+        await("ann gone", () -> !plain.sismember("connected_clients_chat", "ann"));
     }
 
     @Test
