@@ -8,7 +8,6 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.function.BooleanSupplier;
 
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
@@ -42,7 +41,7 @@ class RedisEngineTest {
                 "mesa.sync.enabled", "true"), EngineTest.Open.class);
         open = deployment.endpoint("/open");
         // PUBLISH answers how many subscribers got it: a publication for nobody tells when the engine listens.
-        await("subscribed", () -> redis.publish("ws_it", "{\"message\":{\"op\":0,\"d\":{}},\"recipients\":[]}") == 1L);
+        Waits.until("subscribed", () -> redis.publish("ws_it", "{\"message\":{\"op\":0,\"d\":{}},\"recipients\":[]}") == 1L);
     }
 
     @AfterEach
@@ -63,7 +62,7 @@ class RedisEngineTest {
     void nodeDispatcherPublicationsReachLocalConnections() throws Exception {
         RecordingTransport ann = login("ann");
         RecordingTransport anonymous = RecordingTransport.open(open);
-        await("ann is in connected_clients", () -> redis.sismember("connected_clients_it", "ann"));
+        Waits.until("ann is in connected_clients", () -> redis.sismember("connected_clients_it", "ann"));
 
         redis.publish("ws_it", "{\"message\":{\"op\":0,\"d\":{\"to\":\"ann\"},\"t\":\"DM\",\"o\":{\"sync\":true}},\"recipients\":[\"ann\"]}");
         redis.publish("ws_it", "{\"message\":{\"op\":0,\"d\":{},\"t\":\"ALL\"},\"recipients\":[\"*\"]}");
@@ -92,7 +91,7 @@ class RedisEngineTest {
         };
         Thread t = new Thread(() -> redis.subscribe(listener, "ws_it"));
         t.start();
-        await("listening", () -> listener.isSubscribed());
+        Waits.until("listening", () -> listener.isSubscribed());
         bob.text("{\"op\":0,\"t\":\"SEND\",\"d\":{\"ids\":[\"bob\",\"zed\"],\"type\":\"HI\",\"payload\":{\"x\":1}}}");
         String payload = seen.poll(5, java.util.concurrent.TimeUnit.SECONDS);
         listener.unsubscribe();
@@ -111,7 +110,7 @@ class RedisEngineTest {
         RecordingTransport sender = login("sender");
         sender.text("{\"op\":0,\"t\":\"SEND\",\"d\":{\"ids\":[\"cat\"],\"type\":\"N\",\"payload\":{\"n\":1}}}");
         sender.text("{\"op\":0,\"t\":\"SEND\",\"d\":{\"ids\":[\"cat\"],\"type\":\"TRANSIENT\",\"payload\":{}}}");
-        await("stored", () -> {
+        Waits.until("stored", () -> {
             String v = redis.hget("undelivered_messages_it", "cat");
             return v != null && v.contains("\"n\":1");
         });
@@ -126,13 +125,4 @@ class RedisEngineTest {
         assertNull(redis.hget("undelivered_messages_it", "cat"));
     }
 
-    private static void await(String what, BooleanSupplier condition) throws InterruptedException {
-        long end = System.nanoTime() + Duration.ofSeconds(15).toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > end) {
-                throw new AssertionError("timed out waiting for: " + what);
-            }
-            Thread.sleep(20);
-        }
-    }
 }

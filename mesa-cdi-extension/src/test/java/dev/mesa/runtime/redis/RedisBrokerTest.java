@@ -12,7 +12,6 @@ import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 
 import jakarta.json.JsonValue;
 
@@ -27,6 +26,7 @@ import dev.mesa.runtime.Envelope;
 import dev.mesa.runtime.Envelope.Audience;
 import dev.mesa.runtime.Frames;
 import dev.mesa.runtime.RedisSettings;
+import dev.mesa.runtime.Waits;
 
 /** Two brokers on one real Redis behave as two instances, on Mesa 1.x's channel and keys. */
 class RedisBrokerTest {
@@ -47,7 +47,7 @@ class RedisBrokerTest {
         b = broker("chat");
         a.start(atA::add);
         b.start(atB::add);
-        await("both subscribed", () -> a.subscribed() && b.subscribed());
+        Waits.until("both subscribed", () -> a.subscribed() && b.subscribed());
     }
 
     private RedisBroker broker(String namespace) {
@@ -106,14 +106,14 @@ class RedisBrokerTest {
         b.connectionOpened();
         a.userBound("ann");
         b.userBound("ann");
-        await("ann online, 3 connections", () -> plain.sismember("connected_clients_chat", "ann")
+        Waits.until("ann online, 3 connections", () -> plain.sismember("connected_clients_chat", "ann")
                 && "3".equals(plain.get("connected_clients_count_chat")));
         a.userUnbound("ann");
         a.connectionClosed();
-        await("count 2", () -> "2".equals(plain.get("connected_clients_count_chat")));
+        Waits.until("count 2", () -> "2".equals(plain.get("connected_clients_count_chat")));
         assertTrue(plain.sismember("connected_clients_chat", "ann"), "ann still has a connection on B");
         b.userUnbound("ann");
-        await("ann offline", () -> !plain.sismember("connected_clients_chat", "ann"));
+        Waits.until("ann offline", () -> !plain.sismember("connected_clients_chat", "ann"));
     }
 
     @Test
@@ -122,7 +122,7 @@ class RedisBrokerTest {
         a.userBound("cid");
         b.connectionOpened();
         b.userBound("dee");
-        await("both online", () -> plain.sismember("connected_clients_chat", "cid") && plain.sismember("connected_clients_chat", "dee"));
+        Waits.until("both online", () -> plain.sismember("connected_clients_chat", "cid") && plain.sismember("connected_clients_chat", "dee"));
         a.stop();
         assertTrue(!plain.sismember("connected_clients_chat", "cid"));
         assertEquals("1", plain.get("connected_clients_count_chat"));
@@ -132,11 +132,11 @@ class RedisBrokerTest {
     @Test
     void syncedMessagesForUsersNoInstanceHoldsAreStoredInMesasHash() throws Exception {
         b.userBound("online");
-        await("online", () -> plain.sismember("connected_clients_chat", "online"));
+        Waits.until("online", () -> plain.sismember("connected_clients_chat", "online"));
         // A message stored by Node Mesa first: ours append to the same JSON array.
         plain.hset("undelivered_messages_chat", "away", "[{\"op\":0,\"d\":{\"from\":\"node\"},\"t\":\"OLD\",\"o\":{\"sync\":true}}]");
         a.publish(envelope(Audience.USERS, Set.of("away", "online"), Set.of()), Set.of("away", "online"));
-        await("stored", () -> !stored.isEmpty());
+        Waits.until("stored", () -> !stored.isEmpty());
         assertEquals(List.of(List.of("away")), stored);
 
         LinkedBlockingQueue<List<Message>> taken = new LinkedBlockingQueue<>();
@@ -156,7 +156,7 @@ class RedisBrokerTest {
     void aDeadInstanceStopsCountingWithinThePresenceTtl() throws Exception {
         b.connectionOpened();
         b.userBound("ann");
-        await("ann online", () -> plain.sismember("connected_clients_chat", "ann"));
+        Waits.until("ann online", () -> plain.sismember("connected_clients_chat", "ann"));
         // An instance that died without a word: its record, as it wrote it, and an alive key that lapses.
         String tag = "{connected_clients_chat}:mesa-";
         plain.sadd(tag + "instances", "ghost");
@@ -166,9 +166,9 @@ class RedisBrokerTest {
         plain.sadd("connected_clients_chat", "gus");
         plain.incrBy("connected_clients_count_chat", 2);
         plain.psetex(tag + "alive:ghost", 300, "1");
-        await("count 3", () -> "3".equals(plain.get("connected_clients_count_chat")));
+        Waits.until("count 3", () -> "3".equals(plain.get("connected_clients_count_chat")));
         long start = System.nanoTime();
-        await("ghost withdrawn", () -> !plain.sismember("connected_clients_chat", "gus"));
+        Waits.until("ghost withdrawn", () -> !plain.sismember("connected_clients_chat", "gus"));
         assertTrue(System.nanoTime() - start < Duration.ofSeconds(3).toNanos());
         assertTrue(plain.sismember("connected_clients_chat", "ann"), "ann is still held by B");
         assertEquals("1", plain.get("connected_clients_count_chat"));
@@ -182,25 +182,25 @@ class RedisBrokerTest {
         a.userBound("ann");
         b.connectionOpened();
         b.userBound("bob");
-        await("online", () -> plain.sismember("connected_clients_chat", "ann") && plain.sismember("connected_clients_chat", "bob"));
+        Waits.until("online", () -> plain.sismember("connected_clients_chat", "ann") && plain.sismember("connected_clients_chat", "bob"));
         server.kill();
         server.launch();
         plain.close();
         plain = RedisClient.create(URI.create(server.uri()));
-        await("both back", () -> plain.sismember("connected_clients_chat", "ann") && plain.sismember("connected_clients_chat", "bob")
+        Waits.until("both back", () -> plain.sismember("connected_clients_chat", "ann") && plain.sismember("connected_clients_chat", "bob")
                 && "2".equals(plain.get("connected_clients_count_chat")));
         a.userUnbound("ann");
-        await("ann gone", () -> !plain.sismember("connected_clients_chat", "ann"));
+        Waits.until("ann gone", () -> !plain.sismember("connected_clients_chat", "ann"));
     }
 
     @Test
     void theSubscriberComesBackAfterRedisRestarts() throws Exception {
         server.kill();
-        await("subscription lost", () -> !a.subscribed() && !b.subscribed());
+        Waits.until("subscription lost", () -> !a.subscribed() && !b.subscribed());
         a.publish(envelope(Audience.AUTHENTICATED, Set.of(), Set.of()), Set.of()); // dropped quickly, never blocks
         server.launch();
-        await("resubscribed", () -> a.subscribed() && b.subscribed());
-        await("a publication flows again", () -> {
+        Waits.until("resubscribed", () -> a.subscribed() && b.subscribed());
+        Waits.until("a publication flows again", () -> {
             a.publish(envelope(Audience.USERS, Set.of("again"), Set.of()), Set.of());
             try {
                 Envelope e = atB.poll(200, TimeUnit.MILLISECONDS);
@@ -211,13 +211,4 @@ class RedisBrokerTest {
         });
     }
 
-    private static void await(String what, BooleanSupplier condition) throws InterruptedException {
-        long end = System.nanoTime() + Duration.ofSeconds(15).toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > end) {
-                throw new AssertionError("timed out waiting for: " + what);
-            }
-            Thread.sleep(20);
-        }
-    }
 }
