@@ -67,8 +67,18 @@ class MesaRuntimeImpl implements MesaRuntime {
         return List.copyOf(endpoints);
     }
 
+    /**
+     * The endpoint bean's contextual instance, not a client proxy: handlers are called reflectively, and a
+     * proxy cannot override a package-private handler inherited from another package, which would then run
+     * on the proxy's own empty fields. Application scope is always active, so the instance stays valid;
+     * interceptors still apply (the container's instance of an intercepted bean is its intercepting subclass).
+     */
+    @SuppressWarnings({"unchecked", "rawtypes"})
     private Object reference(Bean<?> bean) {
-        CreationalContext<?> cc = beanManager.createCreationalContext(bean);
+        CreationalContext cc = beanManager.createCreationalContext(bean);
+        if (beanManager.isNormalScope(bean.getScope())) {
+            return beanManager.getContext(bean.getScope()).get((Bean) bean, cc);
+        }
         return beanManager.getReference(bean, bean.getBeanClass(), cc);
     }
 

@@ -111,6 +111,11 @@ class EngineTest {
         }
     }
 
+    /** Inherits package-private handlers from another package: no client proxy can override those. */
+    @MesaEndpoint("/inherited")
+    public static class Inherited extends dev.mesa.runtime.elsewhere.BaseHandlers {
+    }
+
     /** Fast heartbeats, kept away from the other tests so a slow machine cannot close their clients. */
     @MesaEndpoint("/beat")
     public static class Beat {
@@ -186,7 +191,7 @@ class EngineTest {
                 Map.entry("mesa.endpoint.secure.authentication.send-user-object", "false"),
                 Map.entry("mesa.endpoint.secure.client.enforce-equal-versions", "true"),
                 Map.entry("mesa.endpoint.secure.client.version", "9.9.9")),
-                Open.class, Beat.class, Secure.class, Shouting.class, Recorder.class);
+                Open.class, Beat.class, Secure.class, Shouting.class, Recorder.class, Inherited.class);
         open = deployment.endpoint("/open");
         beat = deployment.endpoint("/beat");
         secure = deployment.endpoint("/secure");
@@ -412,6 +417,13 @@ class EngineTest {
         Open endpoint = deployment.bean(Open.class);
         assertTrue(endpoint.errors().stream().anyMatch(e -> "boom".equals(e.getMessage())), endpoint.errors().toString());
         assertEquals(0, t.closeCode());
+    }
+
+    @Test
+    void inheritedHandlersRunOnTheBeanNotItsProxy() throws Exception {
+        RecordingTransport t = RecordingTransport.open(deployment.endpoint("/inherited"));
+        t.text("{\"op\":0,\"t\":\"COUNT\",\"d\":{}}");
+        assertEquals(1, t.await(f -> "COUNT".equals(f.getString("t", null)), WAIT).getInt("d"));
     }
 
     @Test

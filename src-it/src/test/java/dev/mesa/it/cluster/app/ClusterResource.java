@@ -1,0 +1,71 @@
+package dev.mesa.it.cluster.app;
+
+import dev.mesa.Dispatcher;
+import dev.mesa.Mesa;
+import dev.mesa.Message;
+import jakarta.enterprise.context.RequestScoped;
+import jakarta.inject.Inject;
+import jakarta.json.JsonArray;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonString;
+import jakarta.json.JsonValue;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+
+import java.util.List;
+
+/** {@code @Inject Dispatcher} from a REST resource, on every instance: {@code /api/cluster/...}. */
+@Path("cluster")
+@RequestScoped
+public class ClusterResource {
+
+    @Inject
+    Dispatcher dispatcher;
+
+    @Inject
+    Mesa mesa;
+
+    /**
+     * {@code {"ids":[...], "excluding":[...], "type":"X", "payload":{...}, "transient":bool}};
+     * no ids = {@code dispatch(msg)} (every authenticated connection).
+     */
+    @POST
+    @Path("dispatch")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Produces(MediaType.TEXT_PLAIN)
+    public String dispatch(JsonObject body) {
+        String type = body.getString("type");
+        JsonValue payload = body.getOrDefault("payload", JsonValue.EMPTY_JSON_OBJECT);
+        Message message = body.getBoolean("transient", false) ? Message.transientOf(type, payload) : Message.of(type, payload);
+        if (body.containsKey("ids")) {
+            dispatcher.dispatch(message, strings(body.getJsonArray("ids")), strings(body.getJsonArray("excluding")));
+        } else {
+            dispatcher.dispatch(message);
+        }
+        return "ok";
+    }
+
+    /** This instance's open connections ({@link Mesa#connectionCount()}). */
+    @GET
+    @Path("count")
+    @Produces(MediaType.TEXT_PLAIN)
+    public String count() {
+        return Integer.toString(mesa.connectionCount());
+    }
+
+    /** The instance name the harness gave this server (env {@code MESA_IT_INSTANCE}). */
+    @GET
+    @Path("instance")
+    @Produces(MediaType.TEXT_PLAIN)
+    public String instance() {
+        return String.valueOf(System.getenv("MESA_IT_INSTANCE"));
+    }
+
+    private static List<String> strings(JsonArray array) {
+        return array == null ? List.of() : array.getValuesAs(JsonString.class).stream().map(JsonString::getString).toList();
+    }
+}
