@@ -109,16 +109,33 @@ public final class RedisBroker implements Broker {
         }
         String payload = Publication.encode(envelope, instance);
         worker.submit("publish a message", r -> {
-            r.publish(keys.channel(), payload);
-            storeForAway(r, envelope, away);
+            Set<String> stored = storeForAway(r, envelope, away);
+            if (stored.isEmpty()) {
+                r.publish(keys.channel(), payload);
+                return;
+            }
+            // Stored users are left out: a publication still in flight when they log in would arrive twice.
+            Set<String> rest = new java.util.LinkedHashSet<>(envelope.users());
+            rest.removeAll(stored);
+            if (!rest.isEmpty()) {
+                r.publish(keys.channel(), Publication.encode(new Envelope(envelope.message(), envelope.frame(),
+                        envelope.audience(), rest, envelope.excluding()), instance));
+            }
         });
     }
 
-    /** Stores for the recipients no instance holds: connected_clients is the one record every Mesa keeps. */
-    private void storeForAway(UnifiedJedis r, Envelope e, Set<String> away) {
+    /**
+     * Stores for the recipients no instance holds, before publishing to the others. connected_clients is
+     * the one record every Mesa keeps; an instance adds a user to it before taking their stored messages,
+     * so a message is either published to a bound user or stored before (or after) the take: never both,
+     * never neither.
+     *
+     * @return the users it was stored for
+     */
+    private Set<String> storeForAway(UnifiedJedis r, Envelope e, Set<String> away) {
         Message m = e.message();
         if (!syncEnabled || away.isEmpty() || !m.sync() || m.opcode() != Message.DISPATCH) {
-            return;
+            return Set.of();
         }
         List<String> stored = new ArrayList<>();
         for (String user : away) {
@@ -130,6 +147,7 @@ public final class RedisBroker implements Broker {
         if (!stored.isEmpty()) {
             onStored.accept(m, stored);
         }
+        return Set.copyOf(stored);
     }
 
     @Override

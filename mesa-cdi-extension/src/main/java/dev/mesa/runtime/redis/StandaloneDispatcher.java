@@ -89,14 +89,22 @@ public final class StandaloneDispatcher implements Dispatcher, AutoCloseable {
             }
             e = new Envelope(message, frame, Audience.USERS, users, Set.of());
         }
-        redis.publish(keys.channel(), Publication.encode(e, origin));
         if (sync && e.audience() == Audience.USERS && message.sync() && message.opcode() == Message.DISPATCH) {
+            // As Node Mesa's Dispatcher: a user no instance holds gets it stored, the others get it published.
+            Set<String> online = new LinkedHashSet<>();
             for (String user : e.users()) {
-                if (!redis.sismember(keys.connectedClients(), user)) {
+                if (redis.sismember(keys.connectedClients(), user)) {
+                    online.add(user);
+                } else {
                     redis.eval(Scripts.APPEND, List.of(keys.undeliveredMessages()), List.of(user, frame));
                 }
             }
+            if (online.isEmpty()) {
+                return;
+            }
+            e = new Envelope(message, frame, Audience.USERS, online, Set.of());
         }
+        redis.publish(keys.channel(), Publication.encode(e, origin));
     }
 
     @Override
