@@ -50,10 +50,6 @@ class ConnectionRegistry {
         return s == null ? Set.of() : s;
     }
 
-    boolean isConnected(String user) {
-        return byUser.containsKey(user);
-    }
-
     Collection<ConnectionImpl> all() {
         return all.values();
     }

@@ -18,7 +18,7 @@ final class EndpointRuntimeImpl implements EndpointRuntime {
 
     /** The services every connection of the application uses. */
     record Services(Codec codec, ConnectionRegistry registry, EventSink events, InterceptorChain interceptors,
-                    SyncService sync, Timer timer, Broker broker) {
+                    SyncService sync, Broker broker) {
     }
 
     private final EndpointModel model;

@@ -47,7 +47,7 @@ class MesaRuntimeImpl implements MesaRuntime {
             started = true;
             sync.configure(app);
             EndpointRuntimeImpl.Services services = new EndpointRuntimeImpl.Services(
-                    codec, registry, events, interceptors, sync, timer, broker);
+                    codec, registry, events, interceptors, sync, broker);
             broker.start(delivery::deliverFromOtherInstance);
             for (MesaExtension.Deployed d : deployed) {
                 EndpointRuntimeImpl e = new EndpointRuntimeImpl(d.model(), d.settings(), reference(d.model().bean()), services);

@@ -1,7 +1,6 @@
 package dev.mesa.runtime;
 
 import java.util.LinkedHashSet;
-import java.util.List;
 import java.util.Set;
 
 /**
@@ -33,10 +32,6 @@ final class Problems {
 
     boolean isEmpty() {
         return messages.isEmpty();
-    }
-
-    List<String> messages() {
-        return List.copyOf(messages);
     }
 
     /** @return one report naming every problem, one per line */

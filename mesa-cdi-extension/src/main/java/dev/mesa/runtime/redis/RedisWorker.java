@@ -97,10 +97,6 @@ final class RedisWorker {
         }
     }
 
-    boolean available() {
-        return available;
-    }
-
     /** Runs what is queued (up to the timeout), then stops the thread. */
     void stop(long timeoutMillis) {
         executor.shutdown();
