@@ -2,13 +2,20 @@ package dev.mesa.it.cluster.harness;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * One Open Liberty server of the cluster, run from the runtime the module lays down
@@ -83,7 +90,7 @@ public final class LibertyInstance implements AutoCloseable {
             // Nothing of the caller's Liberty settings may leak in (HTTP_PORT would override ours, etc.)
             List.of("HTTP_PORT", "HTTPS_PORT", "WLP_USER_DIR", "WLP_OUTPUT_DIR", "LOG_DIR", "X_LOG_DIR", "PID_DIR",
                     "SERVER_WORKING_DIR", "JVM_ARGS", "OPENJ9_JAVA_OPTIONS", "IBM_JAVA_OPTIONS", "MESA_REDIS_URI",
-                    "MESA_NAMESPACE").forEach(e::remove);
+                    "MESA_NAMESPACE", "MESA_REDIS_PRESENCE_TTL").forEach(e::remove);
             e.put("JAVA_HOME", System.getProperty("java.home"));
             e.put("WLP_USER_DIR", dir.resolve("usr").toAbsolutePath().toString());
             e.put("WLP_OUTPUT_DIR", dir.resolve("output").toAbsolutePath().toString());
@@ -146,6 +153,105 @@ public final class LibertyInstance implements AutoCloseable {
         boolean graceful = Reaper.end(process, graceMillis);
         RedisServer.log("Liberty " + name + " stopped" + (graceful ? "" : " (killed after " + graceMillis + " ms)"));
         process = null;
+    }
+
+    /** What {@link #kill9()} did. */
+    public record Killed(long jvmPid, List<Long> otherPids, long signalledAtNanos, long goneAtNanos, int exitValue) {
+    }
+
+    /**
+     * Crashes the server: SIGKILL to the server JVM itself (no shutdown hook, no orderly stop, nothing
+     * withdrawn from Redis), then to whatever else of its process tree is left; returns once every one of
+     * those processes is verified gone and the HTTP port refuses connections (bounded: 10 s each).
+     *
+     * <p>The JVM is found by its executable, not assumed: normally {@code bin/server run} execs the JVM,
+     * so the launched process IS the JVM; should a wrapper (a shell) sit in between, the JVM is the
+     * {@code java} descendant and the wrapper is killed after it. On Linux {@link ProcessHandle#destroyForcibly()}
+     * is SIGKILL; when the JVM is the launched process its exit value (137 = 128 + 9) is checked.
+     *
+     * <p>Afterwards the instance counts as stopped: {@link #stop} does nothing, the pid file is gone.
+     *
+     * @throws IllegalStateException when the instance is not running, no JVM is found, or something survives
+     */
+    public Killed kill9() {
+        if (process == null || !process.isAlive()) {
+            throw new IllegalStateException("Liberty " + name + " is not running");
+        }
+        ProcessHandle launched = process.toHandle();
+        List<ProcessHandle> tree = new ArrayList<>();
+        tree.add(launched);
+        tree.addAll(launched.descendants().toList());
+        List<ProcessHandle> jvms = tree.stream().filter(LibertyInstance::isJava).toList();
+        if (jvms.size() != 1) {
+            throw new IllegalStateException("Liberty " + name + ": expected exactly one java process in the tree of pid "
+                    + launched.pid() + ", found " + describe(tree));
+        }
+        ProcessHandle jvm = jvms.get(0);
+        long signalled = System.nanoTime();
+        if (!jvm.destroyForcibly()) {
+            throw new IllegalStateException("Liberty " + name + ": SIGKILL to the JVM (pid " + jvm.pid() + ") was refused");
+        }
+        // then the rest of the tree (a wrapper, anything the JVM started), newest first
+        List<ProcessHandle> others = new ArrayList<>(tree);
+        others.remove(jvm);
+        Collections.reverse(others);
+        others.forEach(ProcessHandle::destroyForcibly);
+        long gone;
+        try {
+            jvm.onExit().get(10, TimeUnit.SECONDS);
+            gone = System.nanoTime();
+            for (ProcessHandle h : others) {
+                h.onExit().get(10, TimeUnit.SECONDS);
+            }
+            if (!process.waitFor(10, TimeUnit.SECONDS)) {
+                throw new IllegalStateException("Liberty " + name + ": the launched process " + launched.pid() + " survived");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("Liberty " + name + ": still alive 10 s after SIGKILL: " + describe(tree), e);
+        }
+        List<ProcessHandle> alive = tree.stream().filter(ProcessHandle::isAlive).toList();
+        if (!alive.isEmpty() || ProcessHandle.of(jvm.pid()).filter(ProcessHandle::isAlive).isPresent()) {
+            throw new IllegalStateException("Liberty " + name + ": survived SIGKILL: " + describe(alive));
+        }
+        int exit = process.exitValue();
+        if (jvm.equals(launched) && exit != 128 + 9) {
+            throw new IllegalStateException("Liberty " + name + ": the JVM exited with " + exit + ", not by SIGKILL (137)");
+        }
+        // the listening socket died with the process
+        long deadline = System.currentTimeMillis() + 10_000;
+        while (listens()) {
+            if (System.currentTimeMillis() > deadline) {
+                throw new IllegalStateException("Liberty " + name + ": port " + port + " still accepts connections after SIGKILL");
+            }
+            RedisServer.sleep(50);
+        }
+        Reaper.unregister(process);
+        process = null;
+        List<Long> otherPids = others.stream().map(ProcessHandle::pid).toList();
+        RedisServer.log("Liberty " + name + " killed with SIGKILL (JVM pid " + jvm.pid()
+                + (otherPids.isEmpty() ? "" : ", then " + otherPids) + ", exit value " + exit + "); port " + port + " closed");
+        return new Killed(jvm.pid(), otherPids, signalled, gone, exit);
+    }
+
+    private static boolean isJava(ProcessHandle h) {
+        return h.info().command().map(c -> c.endsWith("/java") || c.equals("java")).orElse(false);
+    }
+
+    private static String describe(List<ProcessHandle> handles) {
+        return handles.stream().map(h -> h.pid() + (h.isAlive() ? "" : " (gone)") + " " + h.info().command().orElse("?"))
+                .toList().toString();
+    }
+
+    private boolean listens() {
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress("127.0.0.1", port), 500);
+            return true;
+        } catch (IOException refused) {
+            return false;
+        }
     }
 
     @Override

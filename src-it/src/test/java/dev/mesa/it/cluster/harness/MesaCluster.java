@@ -71,6 +71,7 @@ public final class MesaCluster implements BeforeAllCallback, AfterAllCallback {
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     private final String namespace;
+    private final Map<String, String> extraEnv;
     private RedisServer redis;
     private LibertyInstance a;
     private LibertyInstance b;
@@ -78,13 +79,25 @@ public final class MesaCluster implements BeforeAllCallback, AfterAllCallback {
     private Path base;
     private boolean replicating;
 
-    private MesaCluster(String namespace) {
+    private MesaCluster(String namespace, Map<String, String> extraEnv) {
         this.namespace = namespace == null ? "" : namespace;
+        this.extraEnv = Map.copyOf(extraEnv);
     }
 
     /** Two instances on one Redis, with {@code MESA_NAMESPACE=namespace} (empty: none). */
     public static MesaCluster withNamespace(String namespace) {
-        return new MesaCluster(namespace);
+        return new MesaCluster(namespace, Map.of());
+    }
+
+    /**
+     * The same cluster with one more environment variable for both servers (e.g.
+     * {@code MESA_REDIS_PRESENCE_TTL=3s}, which MicroProfile Config maps to {@code mesa.redis.presence-ttl}):
+     * a setting for one test class only.
+     */
+    public MesaCluster withEnv(String name, String value) {
+        Map<String, String> env = new LinkedHashMap<>(extraEnv);
+        env.put(name, value);
+        return new MesaCluster(namespace, env);
     }
 
     // ------------------------------------------------------------------ lifecycle
@@ -108,6 +121,7 @@ public final class MesaCluster implements BeforeAllCallback, AfterAllCallback {
             if (!namespace.isEmpty()) {
                 env.put("MESA_NAMESPACE", namespace);
             }
+            env.putAll(extraEnv);
             String serverXml = resource("cluster/server.xml");
             String jvmOptions = resource("cluster/jvm.options");
             a = new LibertyInstance("a", wlp, base.resolve("a"), env);
