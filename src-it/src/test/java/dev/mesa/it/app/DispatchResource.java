@@ -2,11 +2,9 @@ package dev.mesa.it.app;
 
 import dev.mesa.Dispatcher;
 import dev.mesa.Mesa;
-import dev.mesa.Message;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import jakarta.json.JsonObject;
-import jakarta.json.JsonValue;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -31,12 +29,7 @@ public class DispatchResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.TEXT_PLAIN)
     public String dispatch(JsonObject body) {
-        Message message = Message.of(body.getString("type"), body.getOrDefault("payload", JsonValue.EMPTY_JSON_OBJECT));
-        if (body.containsKey("ids")) {
-            dispatcher.dispatch(message, Sends.strings(body.getJsonArray("ids")), Sends.strings(body.getJsonArray("excluding")));
-        } else {
-            dispatcher.dispatch(message);
-        }
+        Sends.dispatch(dispatcher, body);
         return "ok";
     }
 

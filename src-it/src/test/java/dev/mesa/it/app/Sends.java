@@ -1,5 +1,6 @@
 package dev.mesa.it.app;
 
+import dev.mesa.Dispatcher;
 import dev.mesa.Mesa;
 import dev.mesa.Message;
 import jakarta.json.Json;
@@ -33,6 +34,21 @@ public final class Sends {
             mesa.send(message, strings(d.getJsonArray("ids")), strings(d.getJsonArray("excluding")));
         }
         return Message.of("SENT", Json.createObjectBuilder().add("type", type).build());
+    }
+
+    /**
+     * What the REST test resources do with {@code {"ids":[...], "excluding":[...], "type":"X", "payload":{...},
+     * "transient":bool}}: {@code dispatch(msg, ids, excluding)}, or {@code dispatch(msg)} without ids.
+     */
+    public static void dispatch(Dispatcher dispatcher, JsonObject body) {
+        String type = body.getString("type");
+        JsonValue payload = body.getOrDefault("payload", JsonValue.EMPTY_JSON_OBJECT);
+        Message message = body.getBoolean("transient", false) ? Message.transientOf(type, payload) : Message.of(type, payload);
+        if (body.containsKey("ids")) {
+            dispatcher.dispatch(message, strings(body.getJsonArray("ids")), strings(body.getJsonArray("excluding")));
+        } else {
+            dispatcher.dispatch(message);
+        }
     }
 
     static List<String> strings(JsonArray array) {

@@ -1,14 +1,11 @@
 package dev.mesa.it.cluster.app;
 
+import dev.mesa.it.app.Sends;
 import dev.mesa.Dispatcher;
 import dev.mesa.Mesa;
-import dev.mesa.Message;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
-import jakarta.json.JsonArray;
 import jakarta.json.JsonObject;
-import jakarta.json.JsonString;
-import jakarta.json.JsonValue;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -16,7 +13,6 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 
-import java.util.List;
 
 /** {@code @Inject Dispatcher} from a REST resource, on every instance: {@code /api/cluster/...}. */
 @Path("cluster")
@@ -38,14 +34,7 @@ public class ClusterResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.TEXT_PLAIN)
     public String dispatch(JsonObject body) {
-        String type = body.getString("type");
-        JsonValue payload = body.getOrDefault("payload", JsonValue.EMPTY_JSON_OBJECT);
-        Message message = body.getBoolean("transient", false) ? Message.transientOf(type, payload) : Message.of(type, payload);
-        if (body.containsKey("ids")) {
-            dispatcher.dispatch(message, strings(body.getJsonArray("ids")), strings(body.getJsonArray("excluding")));
-        } else {
-            dispatcher.dispatch(message);
-        }
+        Sends.dispatch(dispatcher, body);
         return "ok";
     }
 
@@ -65,7 +54,4 @@ public class ClusterResource {
         return String.valueOf(System.getenv("MESA_IT_INSTANCE"));
     }
 
-    private static List<String> strings(JsonArray array) {
-        return array == null ? List.of() : array.getValuesAs(JsonString.class).stream().map(JsonString::getString).toList();
-    }
 }
