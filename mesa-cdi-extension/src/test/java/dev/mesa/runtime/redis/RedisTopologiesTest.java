@@ -1,0 +1,191 @@
+package dev.mesa.runtime.redis;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import dev.mesa.Message;
+import dev.mesa.runtime.Envelope;
+import dev.mesa.runtime.Envelope.Audience;
+import dev.mesa.runtime.Frames;
+import dev.mesa.runtime.RedisSettings;
+import dev.mesa.runtime.Waits;
+
+/**
+ * The broker against a real Redis Cluster (three masters) and a real Sentinel-managed Redis, both
+ * started here from the redis-server binary: the documented Cluster and Sentinel modes, exercised.
+ */
+class RedisTopologiesTest {
+
+    private final List<Process> processes = new ArrayList<>();
+    private final List<RedisBroker> brokers = new ArrayList<>();
+
+    @AfterEach
+    void stop() throws InterruptedException {
+        brokers.forEach(RedisBroker::stop);
+        for (Process p : processes) {
+            p.destroyForcibly();
+            p.waitFor();
+        }
+    }
+
+    @Test
+    void clusterReplicatesKeepsPresenceAndStores() throws Exception {
+        Path dir = Files.createTempDirectory("mesa-cluster");
+        List<String> nodes = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            int port = freePort();
+            start(dir, "--port", Integer.toString(port), "--bind", "127.0.0.1", "--cluster-enabled", "yes",
+                    "--cluster-config-file", "nodes-" + port + ".conf", "--save", "", "--appendonly", "no",
+                    "--dir", dir.toString());
+            nodes.add("127.0.0.1:" + port);
+        }
+        List<String> create = new ArrayList<>(List.of("redis-cli", "--cluster", "create"));
+        create.addAll(nodes);
+        create.addAll(List.of("--cluster-replicas", "0", "--cluster-yes"));
+        Process p = new ProcessBuilder(create).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        assertTrue(p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0, "redis-cli --cluster create failed");
+        String first = nodes.get(0);
+        Waits.until("cluster ok", () -> cli(first, "cluster", "info").contains("cluster_state:ok"));
+
+        RedisSettings settings = new RedisSettings(null, null, List.of(), nodes, null, null, false,
+                Duration.ofSeconds(2), Duration.ofSeconds(3));
+        exercise(settings, key -> cli(nodes, key));
+    }
+
+    @Test
+    void sentinelFindsTheMasterAndTheBrokerWorks() throws Exception {
+        Path dir = Files.createTempDirectory("mesa-sentinel");
+        int master = freePort();
+        start(dir, "--port", Integer.toString(master), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no");
+        int sentinel = freePort();
+        Path conf = dir.resolve("sentinel.conf");
+        Files.writeString(conf, "port " + sentinel + "\nbind 127.0.0.1\n"
+                + "sentinel monitor mesa-master 127.0.0.1 " + master + " 1\n"
+                + "sentinel down-after-milliseconds mesa-master 5000\n");
+        start(dir, conf.toString(), "--sentinel");
+        Waits.until("sentinel knows the master",
+                () -> cli("127.0.0.1:" + sentinel, "sentinel", "get-master-addr-by-name", "mesa-master").contains(Integer.toString(master)));
+
+        RedisSettings settings = new RedisSettings(null, "mesa-master", List.of("127.0.0.1:" + sentinel), List.of(),
+                null, null, false, Duration.ofSeconds(2), Duration.ofSeconds(3));
+        exercise(settings, key -> cli("127.0.0.1:" + master, key));
+    }
+
+    /** Two brokers as two instances: a publication crosses, presence and the store work. */
+    private void exercise(RedisSettings settings, Cli redis) throws Exception {
+        LinkedBlockingQueue<Envelope> atB = new LinkedBlockingQueue<>();
+        RedisBroker a = new RedisBroker(settings, "topo", true, (m, users) -> { });
+        RedisBroker b = new RedisBroker(settings, "topo", true, (m, users) -> { });
+        brokers.add(a);
+        brokers.add(b);
+        a.start(e -> { });
+        b.start(atB::add);
+        Waits.until("subscribed", () -> a.subscribed() && b.subscribed());
+
+        Message m = Message.of("HELLO", Map.of());
+        a.publish(new Envelope(m, Frames.frame(0, "{}", "HELLO", 0), Audience.AUTHENTICATED, Set.of(), Set.of()), Set.of());
+        Envelope got = atB.poll(10, TimeUnit.SECONDS);
+        assertEquals("{\"op\":0,\"d\":{},\"t\":\"HELLO\"}", got == null ? null : got.frame());
+
+        a.connectionOpened();
+        a.userBound("ann");
+        Waits.until("ann in connected_clients", () -> redis.run("connected_clients_topo").contains("ann"));
+        a.userUnbound("ann");
+        Waits.until("ann gone", () -> !redis.run("connected_clients_topo").contains("ann"));
+
+        a.publish(new Envelope(m, Frames.frame(0, "{\"n\":1}", "N", 0), Audience.USERS, Set.of("away"), Set.of()), Set.of("away"));
+        LinkedBlockingQueue<List<Message>> taken = new LinkedBlockingQueue<>();
+        Waits.until("stored and taken", () -> {
+            b.syncStore().take("away", taken::add);
+            try {
+                List<Message> l = taken.poll(2, TimeUnit.SECONDS);
+                return l != null && l.size() == 1 && "N".equals(l.get(0).type());
+            } catch (InterruptedException e) {
+                return false;
+            }
+        });
+    }
+
+    /** Reads a key's members (a set) through redis-cli. */
+    private interface Cli {
+        String run(String setKey);
+    }
+
+    private String cli(List<String> clusterNodes, String setKey) {
+        String[] hp = clusterNodes.get(0).split(":");
+        return run("redis-cli", "-c", "-h", hp[0], "-p", hp[1], "smembers", setKey);
+    }
+
+    private static String cli(String node, String... args) {
+        String[] hp = node.split(":");
+        List<String> cmd = new ArrayList<>(List.of("redis-cli", "-h", hp[0], "-p", hp[1]));
+        if (args.length == 1) {
+            cmd.addAll(List.of("smembers", args[0]));
+        } else {
+            cmd.addAll(List.of(args));
+        }
+        return run(cmd.toArray(String[]::new));
+    }
+
+    private static String run(String... cmd) {
+        try {
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes());
+            p.waitFor(10, TimeUnit.SECONDS);
+            return out;
+        } catch (IOException e) {
+            return "";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "";
+        }
+    }
+
+    private void start(Path dir, String... args) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>();
+        cmd.add("redis-server");
+        cmd.addAll(List.of(args));
+        Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        processes.add(p);
+        int port = -1;
+        for (int i = 0; i < args.length - 1; i++) {
+            if (args[i].equals("--port")) {
+                port = Integer.parseInt(args[i + 1]);
+            }
+        }
+        if (port > 0) {
+            int target = port;
+            Waits.until("redis-server on " + port, () -> {
+                try (Socket s = new Socket("127.0.0.1", target)) {
+                    return true;
+                } catch (IOException e) {
+                    return false;
+                }
+            });
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+}
