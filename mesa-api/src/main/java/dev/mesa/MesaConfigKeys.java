@@ -99,10 +99,23 @@ public final class MesaConfigKeys {
     /** Default of {@link #SYNC_REDELIVERY_INTERVAL}. */
     public static final String SYNC_REDELIVERY_INTERVAL_DEFAULT = "0ms";
 
-    /** Most messages stored per offline user; the oldest are dropped beyond it (and logged). Default {@value #SYNC_MAX_MESSAGES_DEFAULT}. */
+    /**
+     * Most messages stored per offline user, and most messages the resume
+     * extension's log keeps per user; the oldest are dropped beyond it.
+     * Default {@value #SYNC_MAX_MESSAGES_DEFAULT}.
+     */
     public static final String SYNC_MAX_MESSAGES = "mesa.sync.max-messages";
     /** Default of {@link #SYNC_MAX_MESSAGES}. */
     public static final String SYNC_MAX_MESSAGES_DEFAULT = "1000";
+
+    /**
+     * How long the per-user log of the resume extension keeps a message its
+     * user has not acknowledged (it also keeps at most {@link #SYNC_MAX_MESSAGES}
+     * per user). Default {@value #SYNC_RETENTION_DEFAULT}. Application-wide.
+     */
+    public static final String SYNC_RETENTION = "mesa.sync.retention";
+    /** Default of {@link #SYNC_RETENTION}. */
+    public static final String SYNC_RETENTION_DEFAULT = "24h";
 
     /** Require clients to send {@code CLIENT_VERSION} equal to {@link #CLIENT_VERSION} (rule {@code enforce_equal_versions}); a mismatch closes with 1002. Default {@value #CLIENT_ENFORCE_EQUAL_VERSIONS_DEFAULT}. */
     public static final String CLIENT_ENFORCE_EQUAL_VERSIONS = "mesa.client.enforce-equal-versions";

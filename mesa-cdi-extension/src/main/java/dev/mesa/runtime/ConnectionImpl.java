@@ -53,6 +53,7 @@ final class ConnectionImpl implements Connection, InboundHandler {
     private volatile String userId;
     private volatile Object user;
     private volatile boolean authenticated;
+    private volatile boolean resumes;
     private volatile long lastInbound = openedAt;
 
     private volatile boolean heartbeatAnswered;
@@ -164,6 +165,15 @@ final class ConnectionImpl implements Connection, InboundHandler {
         }
     }
 
+    /** @return whether this connection speaks the resume extension: its targeted messages carry {@code s} */
+    boolean resumes() {
+        return resumes;
+    }
+
+    void resuming() {
+        resumes = true;
+    }
+
     boolean requiresAuthentication() {
         return endpoint.settings().authenticationRequired();
     }
@@ -201,6 +211,7 @@ final class ConnectionImpl implements Connection, InboundHandler {
             case 11 -> heartbeatAnswered = true;
             case 2 -> authenticate(frame);
             case 0 -> message(frame);
+            case 3 -> acknowledge(frame);
             default -> violation(CloseCodes.PROTOCOL_ERROR, "Unknown op " + frame.op());
         }
     }
@@ -214,6 +225,20 @@ final class ConnectionImpl implements Connection, InboundHandler {
     private void violation(int code, String reason) {
         LOG.info(() -> "Mesa closes " + this + " with " + code + ": " + reason);
         transport.abort(code, reason);
+    }
+
+    /** Op 3 {@code {"s": n}}: the resume extension's acknowledgement; meaningless (1002) otherwise. */
+    private void acknowledge(Inbound frame) {
+        if (!resumes) {
+            violation(CloseCodes.PROTOCOL_ERROR, "Unknown op 3");
+            return;
+        }
+        if (!(frame.data() instanceof JsonObject o) || !(o.get("s") instanceof jakarta.json.JsonNumber n) || !n.isIntegral()
+                || n.longValue() < 0) {
+            violation(CloseCodes.INVALID_PAYLOAD, "op 3 needs {\"s\": a whole number}");
+            return;
+        }
+        endpoint.sync().acknowledged(userId, n.longValue());
     }
 
     private void message(Inbound frame) {
@@ -276,6 +301,16 @@ final class ConnectionImpl implements Connection, InboundHandler {
             return;
         }
         boolean shouldSync = !(frame.data() instanceof JsonObject o && o.get("shouldSync") == JsonValue.FALSE);
+        SyncService.Resume resume = null;
+        if (!authenticated && endpoint.sync().resumeAvailable()
+                && frame.data() instanceof JsonObject o && o.containsKey("resume")) {
+            resume = resume(o.get("resume"));
+            if (resume == null) {
+                violation(CloseCodes.INVALID_PAYLOAD, "resume needs {\"epoch\": a string or null, \"s\": a whole number}");
+                return;
+            }
+        }
+        SyncService.Resume position = resume;
         synchronized (authLock) {
             authenticationsInProgress++;
         }
@@ -291,7 +326,20 @@ final class ConnectionImpl implements Connection, InboundHandler {
         } catch (RuntimeException e) {
             outcome = CompletableFuture.failedFuture(e);
         }
-        outcome.whenComplete((identity, failure) -> authenticated(identity, failure, shouldSync));
+        outcome.whenComplete((identity, failure) -> authenticated(identity, failure, shouldSync, position));
+    }
+
+    /** @return the client's position, or {@code null} when it is not one */
+    private static SyncService.Resume resume(JsonValue value) {
+        if (!(value instanceof JsonObject r) || !(r.get("s") instanceof jakarta.json.JsonNumber s) || !s.isIntegral()
+                || s.longValue() < 0) {
+            return null;
+        }
+        JsonValue epoch = r.get("epoch");
+        if (epoch instanceof JsonString e) {
+            return new SyncService.Resume(e.getString(), s.longValue());
+        }
+        return epoch == null || epoch == JsonValue.NULL ? new SyncService.Resume(null, s.longValue()) : null;
     }
 
     @SuppressWarnings("unchecked")
@@ -302,7 +350,7 @@ final class ConnectionImpl implements Connection, InboundHandler {
         return CompletableFuture.completedFuture((Identity) result);
     }
 
-    private void authenticated(Identity identity, Throwable failure, boolean shouldSync) {
+    private void authenticated(Identity identity, Throwable failure, boolean shouldSync, SyncService.Resume resume) {
         try {
             if (closed.get()) {
                 return;
@@ -321,7 +369,8 @@ final class ConnectionImpl implements Connection, InboundHandler {
                 sendFrame(Frames.frame(22, body, null, 0));
             }
             authenticated = true;
-            endpoint.sync().authenticated(this, previous, identity.id(), shouldSync, endpoint.settings().redeliveryInterval());
+            endpoint.sync().authenticated(this, previous, identity.id(), shouldSync, endpoint.settings().redeliveryInterval(),
+                    first ? resume : null);
             if (endpoint.events().wanted(Authenticated.class)) {
                 endpoint.events().fire(new Authenticated(this));
             }

@@ -33,11 +33,11 @@ final class EndpointRuntimeImpl implements EndpointRuntime {
         this.settings = settings;
         this.bean = bean;
         this.services = services;
-        this.hello = hello(settings);
+        this.hello = hello(settings, services.sync().resumeAvailable());
     }
 
     /** Mesa's hello; {@code rules} is always present because the clients call {@code rules.indexOf}. */
-    static String hello(Settings s) {
+    static String hello(Settings s, boolean resume) {
         StringBuilder d = new StringBuilder("{");
         if (s.heartbeatEnabled()) {
             d.append("\"c_heartbeat_interval\":").append(s.heartbeatInterval().toMillis()).append(',');
@@ -57,6 +57,10 @@ final class EndpointRuntimeImpl implements EndpointRuntime {
         }
         if (s.sendUserObject()) {
             rules.add("\"sends_user_object\"");
+        }
+        if (resume) {
+            // Mesa 1.x clients ignore rules they do not know; see docs/resume.md.
+            rules.add("\"resume\"");
         }
         d.append("\"rules\":[").append(String.join(",", rules)).append("]}");
         return Frames.frame(10, d.toString(), null, 0);

@@ -26,6 +26,11 @@ public final class Frames {
         return sb.append('}').toString();
     }
 
+    /** @return a frame made by {@link #frame} with {@code "s":sequence} added, without serialising it again */
+    public static String withSequence(String frame, long sequence) {
+        return frame.substring(0, frame.length() - 1) + ",\"s\":" + sequence + "}";
+    }
+
     /** Appends {@code s} as a JSON string. */
     public static void quote(String s, StringBuilder sb) {
         sb.append('"');

@@ -38,7 +38,12 @@ class SyncService {
     Broker broker;
 
     private final Object[] locks = new Object[STRIPES];
-    private volatile AppSettings app = new AppSettings("", false, 1, true, null);
+    private volatile AppSettings app = new AppSettings("", false, 1, java.time.Duration.ofHours(24), true, null);
+    private volatile UserLog log;
+
+    /** Where a resuming client says it is: the epoch it knows (or null) and the last {@code s} it processed. */
+    record Resume(String epoch, long seq) {
+    }
 
     SyncService() {
         for (int i = 0; i < STRIPES; i++) {
@@ -48,6 +53,14 @@ class SyncService {
 
     void configure(AppSettings settings) {
         this.app = settings;
+        // The resume extension needs one log every instance shares; across instances that is the next milestone.
+        this.log = settings.syncEnabled() && !broker.replicated()
+                ? new UserLog(settings.syncMaxMessages(), settings.syncRetention(), System::nanoTime) : null;
+    }
+
+    /** @return whether the resume extension is offered (announced as rule {@code resume}) */
+    boolean resumeAvailable() {
+        return log != null;
     }
 
     private Object lock(String user) {
@@ -66,15 +79,18 @@ class SyncService {
             return sendTo(registry.connectionsOf(user), e);
         }
         synchronized (lock(user)) {
+            Message m = e.message();
+            UserLog l = log;
+            // Logged whether or not the user is connected: presence never decides what is kept.
+            long seq = l != null && m.sync() && m.opcode() == Message.DISPATCH ? l.append(user, e.frame()) : 0;
             Set<ConnectionImpl> connections = registry.connectionsOf(user);
             if (!connections.isEmpty()) {
-                return sendTo(connections, e);
+                return seq == 0 ? sendTo(connections, e) : sendSequenced(connections, e, seq);
             }
             if (broker.replicated()) {
                 away.add(user);
                 return 0;
             }
-            Message m = e.message();
             if (m.sync() && m.opcode() == Message.DISPATCH) {
                 int dropped = broker.syncStore().append(user, m, s.syncMaxMessages());
                 if (dropped > 0) {
@@ -85,6 +101,24 @@ class SyncService {
             }
             return 0;
         }
+    }
+
+    /** Resuming connections get the frame with the user's sequence, once built; the others get it as is. */
+    private static int sendSequenced(Set<ConnectionImpl> connections, Envelope e, long seq) {
+        String sequenced = null;
+        int n = 0;
+        for (ConnectionImpl c : connections) {
+            if (c.resumes()) {
+                if (sequenced == null) {
+                    sequenced = Frames.withSequence(e.frame(), seq);
+                }
+                c.sendFrame(sequenced);
+                n++;
+            } else {
+                n += c.deliver(e);
+            }
+        }
+        return n;
     }
 
     private static int sendTo(Set<ConnectionImpl> connections, Envelope e) {
@@ -99,12 +133,18 @@ class SyncService {
      * Binds an authenticated connection to its user and, with sync on, hands it
      * what was stored (or discards it when the client asked for no sync).
      */
-    void authenticated(ConnectionImpl c, String previous, String user, boolean shouldSync, Duration interval) {
+    void authenticated(ConnectionImpl c, String previous, String user, boolean shouldSync, Duration interval,
+                       Resume resume) {
         if (!user.equals(previous)) {
             if (previous != null) {
                 broker.userUnbound(previous);
             }
             broker.userBound(user);
+        }
+        UserLog l = log;
+        if (resume != null && l != null) {
+            resumed(c, previous, user, resume, l);
+            return;
         }
         if (!app.syncEnabled()) {
             registry.bind(c, previous, user);
@@ -120,6 +160,36 @@ class SyncService {
             // In memory the store answers here, under the lock, so live messages for this user can only
             // come after the stored ones; a networked store answers later, from its own thread.
             store.take(user, pending -> redeliver(c, user, pending, interval));
+        }
+    }
+
+    /**
+     * Binds a resuming connection and, under the user's lock, sends the resume header and the entries
+     * after the client's position: live messages for the user can only follow them, so the client sees
+     * no gap and no duplicate. Mesa 1.x's store is left to Mesa 1.x clients.
+     */
+    private void resumed(ConnectionImpl c, String previous, String user, Resume resume, UserLog l) {
+        synchronized (lock(user)) {
+            c.resuming();
+            registry.bind(c, previous, user);
+            UserLog.Replay replay = l.read(user, resume.epoch(), resume.seq());
+            StringBuilder header = new StringBuilder("{\"epoch\":");
+            Frames.quote(replay.epoch(), header);
+            header.append(",\"s\":").append(replay.from()).append(",\"reset\":").append(replay.reset()).append('}');
+            c.sendFrame(Frames.frame(23, header.toString(), null, 0));
+            for (UserLog.Entry entry : replay.entries()) {
+                c.sendFrame(Frames.withSequence(entry.frame(), entry.seq()));
+            }
+        }
+    }
+
+    /** A resuming client processed everything up to {@code seq}: the log lets it go. */
+    void acknowledged(String user, long seq) {
+        UserLog l = log;
+        if (l != null) {
+            synchronized (lock(user)) {
+                l.acknowledge(user, seq);
+            }
         }
     }
 

@@ -225,13 +225,13 @@ class EngineTest {
         assertEquals(5000, d.getInt("c_heartbeat_interval"));
         assertEquals(300, d.getInt("c_reconnect_interval"));
         assertEquals(10000, d.getInt("c_authentication_timeout"));
-        assertEquals(List.of("sends_user_object"), d.getJsonArray("rules").getValuesAs(JsonString::getString));
+        assertEquals(List.of("sends_user_object", "resume"), d.getJsonArray("rules").getValuesAs(JsonString::getString));
 
         JsonObject d2 = RecordingTransport.open(secure).json().get(0).getJsonObject("d");
         assertFalse(d2.containsKey("c_heartbeat_interval"));
         assertFalse(d2.containsKey("c_reconnect_interval"));
         assertEquals(200, d2.getInt("c_authentication_timeout"));
-        assertEquals(List.of("enforce_equal_versions"), d2.getJsonArray("rules").getValuesAs(JsonString::getString));
+        assertEquals(List.of("enforce_equal_versions", "resume"), d2.getJsonArray("rules").getValuesAs(JsonString::getString));
     }
 
     @Test

@@ -84,6 +84,37 @@ class SyncIT {
         again.echoRoundTrip("nothing-twice");
     }
 
+    private WsClient resume(String id, String epoch, int s) {
+        WsClient c = clients.connected(ws(SYNC, "/sync"));
+        c.send(J.obj("{'op':2,'d':{'token':'u:" + id + "','resume':{'epoch':" + (epoch == null ? "null" : "'" + epoch + "'")
+                + ",'s':" + s + "}}}"));
+        assertEquals(22, c.next().getInt("op"));
+        return c;
+    }
+
+    /** The resume extension (docs/resume.md) end to end on Liberty: numbered live messages, gap-free replay. */
+    @Test
+    void resumingClientsGetNumberedMessagesAndExactlyWhatFollowsTheirPosition() {
+        WsClient first = resume("rita", null, 0);
+        JsonObject header = first.next();
+        assertEquals(23, header.getInt("op"));
+        assertEquals(true, header.getJsonObject("d").getBoolean("reset"));
+        assertEquals(0, header.getJsonObject("d").getInt("s"));
+        String epoch = header.getJsonObject("d").getString("epoch");
+        sendTo("rita", "{'n':1}", false);
+        assertEquals(synced("{'n':1}", 1), first.next(), "live, with the user's sequence");
+        first.close();
+
+        sendTo("rita", "{'n':2}", false);
+        sendTo("rita", "{'n':3}", true); // transient: not logged
+        sendTo("rita", "{'n':4}", false);
+        WsClient again = resume("rita", epoch, 1);
+        assertEquals(J.obj("{'op':23,'d':{'epoch':'" + epoch + "','s':1,'reset':false}}"), again.next());
+        assertEquals(synced("{'n':2}", 2), again.next());
+        assertEquals(synced("{'n':4}", 3), again.next());
+        again.echoRoundTrip("no-more");
+    }
+
     @Test
     void shouldSyncFalseDiscardsStoredMessages() {
         sendTo("dave", "{'n':1}", false);
