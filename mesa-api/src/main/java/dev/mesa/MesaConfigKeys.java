@@ -109,6 +109,17 @@ public final class MesaConfigKeys {
     public static final String SYNC_MAX_MESSAGES_DEFAULT = "1000";
 
     /**
+     * Offer the resume extension (rule {@code resume}; see docs/resume.md) when
+     * sync is on. It logs every synced message addressed to a user, up to
+     * {@link #SYNC_MAX_MESSAGES} per user for {@link #SYNC_RETENTION}; turn it off
+     * when every client is a Mesa 1.x client to save that memory.
+     * Default {@value #SYNC_RESUME_DEFAULT}. Application-wide.
+     */
+    public static final String SYNC_RESUME = "mesa.sync.resume";
+    /** Default of {@link #SYNC_RESUME}. */
+    public static final String SYNC_RESUME_DEFAULT = "true";
+
+    /**
      * How long the per-user log of the resume extension keeps a message its
      * user has not acknowledged (it also keeps at most {@link #SYNC_MAX_MESSAGES}
      * per user). Default {@value #SYNC_RETENTION_DEFAULT}. Application-wide.

@@ -8,6 +8,6 @@ package dev.mesa.runtime;
  *
  * @param redis where Redis is, or {@code null} for the single-instance in-memory broker
  */
-record AppSettings(String namespace, boolean syncEnabled, int syncMaxMessages, java.time.Duration syncRetention,
+record AppSettings(String namespace, boolean syncEnabled, boolean syncResume, int syncMaxMessages, java.time.Duration syncRetention,
                    boolean storeConnectedUsers, RedisSettings redis) {
 }

@@ -32,6 +32,7 @@ final class SettingsReader {
         return new AppSettings(
                 raw(NAMESPACE, null, NAMESPACE_DEFAULT).value.trim(),
                 bool(SYNC_ENABLED, null, SYNC_ENABLED_DEFAULT),
+                bool(SYNC_RESUME, null, SYNC_RESUME_DEFAULT),
                 integer(SYNC_MAX_MESSAGES, null, SYNC_MAX_MESSAGES_DEFAULT, 1),
                 duration(SYNC_RETENTION, null, SYNC_RETENTION_DEFAULT, true),
                 bool(AUTHENTICATION_STORE_CONNECTED_USERS, null, AUTHENTICATION_STORE_CONNECTED_USERS_DEFAULT),
@@ -117,7 +118,7 @@ final class SettingsReader {
 
     /** Keys that hold for the whole application (see {@link AppSettings}); a per-endpoint value is a mistake. */
     private static final List<String> APPLICATION_WIDE = List.of(
-            NAMESPACE, SYNC_ENABLED, SYNC_MAX_MESSAGES, SYNC_RETENTION, AUTHENTICATION_STORE_CONNECTED_USERS,
+            NAMESPACE, SYNC_ENABLED, SYNC_RESUME, SYNC_MAX_MESSAGES, SYNC_RETENTION, AUTHENTICATION_STORE_CONNECTED_USERS,
             REDIS_URI, REDIS_SENTINEL_MASTER, REDIS_SENTINEL_NODES, REDIS_CLUSTER_NODES, REDIS_USER, REDIS_PASSWORD,
             REDIS_SSL, REDIS_TIMEOUT, REDIS_PRESENCE_TTL);
 

@@ -38,7 +38,7 @@ class SyncService {
     Broker broker;
 
     private final Object[] locks = new Object[STRIPES];
-    private volatile AppSettings app = new AppSettings("", false, 1, java.time.Duration.ofHours(24), true, null);
+    private volatile AppSettings app = new AppSettings("", false, false, 1, java.time.Duration.ofHours(24), true, null);
     private volatile UserLog log;
 
     /** Where a resuming client says it is: the epoch it knows (or null) and the last {@code s} it processed. */
@@ -54,7 +54,7 @@ class SyncService {
     void configure(AppSettings settings) {
         this.app = settings;
         // The resume extension needs one log every instance shares; across instances that is the next milestone.
-        this.log = settings.syncEnabled() && !broker.replicated()
+        this.log = settings.syncEnabled() && settings.syncResume() && !broker.replicated()
                 ? new UserLog(settings.syncMaxMessages(), settings.syncRetention(), System::nanoTime) : null;
     }
 

@@ -139,6 +139,20 @@ class ResumeTest {
     }
 
     @Test
+    void turnedOffItIsNotOfferedAndResumeIsIgnored() throws Exception {
+        deployment.close();
+        deployment = Deployment.of(Map.of("mesa.sync.enabled", "true", "mesa.sync.resume", "false"), EngineTest.Open.class);
+        open = deployment.endpoint("/open");
+        RecordingTransport t = RecordingTransport.open(open);
+        assertFalse(t.json().get(0).getJsonObject("d").getJsonArray("rules").getValuesAs(JsonString::getString).contains("resume"));
+        t.text("{\"op\":2,\"d\":{\"token\":\"u:vic\",\"resume\":{\"epoch\":null,\"s\":0}}}");
+        t.await(f -> f.getInt("op") == 22, WAIT);
+        t.text("{\"op\":0,\"t\":\"ECHO\",\"d\":1}");
+        t.await(f -> "ECHO".equals(f.getString("t", null)), WAIT);
+        assertTrue(t.json().stream().noneMatch(f -> f.getInt("op") == 23));
+    }
+
+    @Test
     void badResumeAndStrayAcksAreRefused() throws Exception {
         RecordingTransport bad = RecordingTransport.open(open);
         bad.text("{\"op\":2,\"d\":{\"token\":\"u:x\",\"resume\":{\"s\":-1}}}");
