@@ -14,19 +14,35 @@ import java.util.function.Consumer;
  */
 public interface Broker {
 
-    /** Starts receiving; envelopes published by other instances are handed to {@code fromOtherInstances}. */
-    void start(Consumer<Envelope> fromOtherInstances);
+    /**
+     * Starts receiving.
+     *
+     * @param fromOtherInstances gets envelopes published by other instances
+     * @param numberedHere       gets this instance's envelopes once {@link #logs() the log} numbered them, for
+     *                           this instance's resuming connections
+     */
+    void start(Consumer<Envelope> fromOtherInstances, Consumer<Envelope> numberedHere);
 
     /**
      * Sends an envelope to the other instances (this instance has already
-     * delivered it to its own connections).
+     * delivered it to its own connections, but for resuming ones when it is to be logged).
      *
      * @param envelope the envelope
      * @param away     {@link Envelope.Audience#USERS} recipients with no connection on this instance, for
      *                 which a synced message is stored if no other instance holds them either; empty unless
      *                 sync is on
+     * @param toLog    recipients whose log takes the message first (only when this broker {@link #logs()})
      */
-    void publish(Envelope envelope, Set<String> away);
+    void publish(Envelope envelope, Set<String> away, Set<String> toLog);
+
+    /** @return whether this broker keeps the resume extension's per-user log, shared by the instances */
+    boolean logs();
+
+    /** Reads a user's log for a resuming client; {@code then} may run on another thread. */
+    void readLog(String user, String epoch, long after, Consumer<Replay> then);
+
+    /** A resuming client processed the user's messages up to {@code seq}. */
+    void acknowledge(String user, long seq);
 
     /** Whether another instance may hold a user this instance does not: then "away here" is not "away". */
     boolean replicated();

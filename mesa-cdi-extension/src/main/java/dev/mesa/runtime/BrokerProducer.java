@@ -33,6 +33,6 @@ class BrokerProducer {
             if (events.wanted(UndeliverableMessage.class)) {
                 events.fire(new UndeliverableMessage(message, List.copyOf(users)));
             }
-        });
+        }, app.syncMaxMessages(), app.syncRetention());
     }
 }

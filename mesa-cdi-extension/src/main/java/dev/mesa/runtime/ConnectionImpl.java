@@ -54,6 +54,12 @@ final class ConnectionImpl implements Connection, InboundHandler {
     private volatile Object user;
     private volatile boolean authenticated;
     private volatile boolean resumes;
+
+    // The resume stream: numbered frames leave in order, once; while a replay is read they wait here.
+    private final Object sequenceLock = new Object();
+    private long lastSequence;
+    private boolean replaying;
+    private final java.util.TreeMap<Long, String> held = new java.util.TreeMap<>();
     private volatile long lastInbound = openedAt;
 
     private volatile boolean heartbeatAnswered;
@@ -170,8 +176,46 @@ final class ConnectionImpl implements Connection, InboundHandler {
         return resumes;
     }
 
+    /** From now on targeted messages carry {@code s}; live ones wait until {@link #replayed} has run. */
     void resuming() {
-        resumes = true;
+        synchronized (sequenceLock) {
+            resumes = true;
+            replaying = true;
+        }
+    }
+
+    /** Sends a numbered frame in order: duplicates (a replay and live delivery of one message) are dropped. */
+    void sendSequenced(String frame, long seq) {
+        synchronized (sequenceLock) {
+            if (replaying) {
+                held.put(seq, frame);
+                return;
+            }
+            if (seq <= lastSequence) {
+                return;
+            }
+            lastSequence = seq;
+            sendFrame(frame);
+        }
+    }
+
+    /** Sends the resume header and the replay, then what arrived live meanwhile, each message once. */
+    void replayed(Replay replay) {
+        synchronized (sequenceLock) {
+            StringBuilder header = new StringBuilder("{\"epoch\":");
+            Frames.quote(replay.epoch(), header);
+            header.append(",\"s\":").append(replay.from()).append(",\"reset\":").append(replay.reset()).append('}');
+            sendFrame(Frames.frame(23, header.toString(), null, 0));
+            lastSequence = replay.from();
+            replaying = false;
+            for (Replay.Entry e : replay.entries()) {
+                sendSequenced(Frames.withSequence(e.frame(), e.seq()), e.seq());
+            }
+            for (var e : held.entrySet()) {
+                sendSequenced(e.getValue(), e.getKey());
+            }
+            held.clear();
+        }
     }
 
     boolean requiresAuthentication() {

@@ -59,8 +59,8 @@ class DispatchService implements Mesa, Dispatcher {
         String frame = message.opcode() == Message.INTERNAL ? "" : codec.encode(message, 0);
         Envelope envelope = new Envelope(message, frame, audience, users, excluding);
         // Here first: local recipients never wait on the network, and still get it while Redis is away.
-        Set<String> away = delivery.deliver(envelope);
-        broker.publish(envelope, away);
+        LocalDelivery.Pending pending = delivery.deliver(envelope);
+        broker.publish(envelope, pending.away(), pending.toLog());
     }
 
     private static Set<String> copy(Collection<String> ids, String what) {

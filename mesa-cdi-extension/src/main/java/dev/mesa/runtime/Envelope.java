@@ -1,5 +1,6 @@
 package dev.mesa.runtime;
 
+import java.util.Map;
 import java.util.Set;
 
 import dev.mesa.Message;
@@ -12,13 +13,26 @@ import dev.mesa.Message;
  * @param audience  who may receive it
  * @param users     the user ids, for {@link Audience#USERS}
  * @param excluding user ids that must not receive it
+ * @param sequences each logged recipient's sequence for this message (the resume extension); empty if none
  */
-public record Envelope(Message message, String frame, Audience audience, Set<String> users, Set<String> excluding) {
+public record Envelope(Message message, String frame, Audience audience, Set<String> users, Set<String> excluding,
+                       Map<String, Long> sequences) {
 
-    /** Copies the sets. */
+    /** Copies the collections. */
     public Envelope {
         users = Set.copyOf(users);
         excluding = Set.copyOf(excluding);
+        sequences = Map.copyOf(sequences);
+    }
+
+    /** An envelope whose message is not numbered for anyone. */
+    public Envelope(Message message, String frame, Audience audience, Set<String> users, Set<String> excluding) {
+        this(message, frame, audience, users, excluding, Map.of());
+    }
+
+    /** @return this envelope with the recipients' sequences */
+    public Envelope numbered(Map<String, Long> seqs) {
+        return new Envelope(message, frame, audience, users, excluding, seqs);
     }
 
     /** Who an envelope is for. */

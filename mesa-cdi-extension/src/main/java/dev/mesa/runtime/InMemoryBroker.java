@@ -9,11 +9,27 @@ final class InMemoryBroker implements Broker {
     private final SyncStore store = new InMemorySyncStore();
 
     @Override
-    public void start(Consumer<Envelope> fromOtherInstances) {
+    public void start(Consumer<Envelope> fromOtherInstances, Consumer<Envelope> numberedHere) {
     }
 
     @Override
-    public void publish(Envelope envelope, Set<String> away) {
+    public void publish(Envelope envelope, Set<String> away, Set<String> toLog) {
+    }
+
+    /** A single instance keeps its resume log in {@link SyncService}, in memory. */
+    @Override
+    public boolean logs() {
+        return false;
+    }
+
+    @Override
+    public void readLog(String user, String epoch, long after, Consumer<Replay> then) {
+        throw new UnsupportedOperationException("the in-memory broker keeps no log");
+    }
+
+    @Override
+    public void acknowledge(String user, long seq) {
+        throw new UnsupportedOperationException("the in-memory broker keeps no log");
     }
 
     @Override

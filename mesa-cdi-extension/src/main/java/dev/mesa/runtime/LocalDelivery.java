@@ -23,14 +23,19 @@ class LocalDelivery {
     EventSink events;
 
     /**
-     * Delivers an envelope sent on this instance.
+     * What the broker must still do for an envelope sent here.
      *
-     * @return the recipients that have no connection here, when sync needs the broker to decide about them
+     * @param away  recipients with no connection here, when sync needs the broker to decide about them
+     * @param toLog recipients whose shared log must number the message first
      */
-    Set<String> deliver(Envelope e) {
-        Set<String> away = new HashSet<>();
-        deliver(e, away);
-        return away;
+    record Pending(Set<String> away, Set<String> toLog) {
+    }
+
+    /** Delivers an envelope sent on this instance. */
+    Pending deliver(Envelope e) {
+        Pending pending = new Pending(new HashSet<>(), new HashSet<>());
+        deliver(e, pending);
+        return pending;
     }
 
     /** Delivers an envelope another instance published: to the connections here, storing nothing. */
@@ -38,7 +43,12 @@ class LocalDelivery {
         deliver(e, null);
     }
 
-    private void deliver(Envelope e, Set<String> away) {
+    /** Delivers this instance's own envelope, now numbered by the shared log, to its resuming connections. */
+    void deliverNumberedHere(Envelope e) {
+        sync.deliverNumbered(e, false);
+    }
+
+    private void deliver(Envelope e, Pending pending) {
         int count = 0;
         List<String> storedFor = new ArrayList<>(0);
         switch (e.audience()) {
@@ -63,15 +73,18 @@ class LocalDelivery {
                     if (e.excluding().contains(user)) {
                         continue;
                     }
-                    if (away == null) {
+                    if (pending != null) {
+                        count += sync.deliverOrStore(user, e, storedFor, pending.away(), pending.toLog());
+                    } else if (!e.sequences().containsKey(user)) {
                         for (ConnectionImpl c : registry.connectionsOf(user)) {
                             count += c.deliver(e);
                         }
-                    } else {
-                        count += sync.deliverOrStore(user, e, storedFor, away);
                     }
                 }
             }
+        }
+        if (pending == null && !e.sequences().isEmpty()) {
+            count += sync.deliverNumbered(e, true);
         }
         if (count > 0 && events.wanted(MessageSent.class)) {
             events.fire(new MessageSent(e.message(), count));

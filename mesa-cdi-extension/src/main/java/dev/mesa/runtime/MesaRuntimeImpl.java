@@ -48,7 +48,7 @@ class MesaRuntimeImpl implements MesaRuntime {
             sync.configure(app);
             EndpointRuntimeImpl.Services services = new EndpointRuntimeImpl.Services(
                     codec, registry, events, interceptors, sync, broker);
-            broker.start(delivery::deliverFromOtherInstance);
+            broker.start(delivery::deliverFromOtherInstance, delivery::deliverNumberedHere);
             for (MesaExtension.Deployed d : deployed) {
                 EndpointRuntimeImpl e = new EndpointRuntimeImpl(d.model(), d.settings(), reference(d.model().bean()), services);
                 endpoints.add(e);

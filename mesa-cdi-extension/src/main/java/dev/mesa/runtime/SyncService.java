@@ -40,6 +40,7 @@ class SyncService {
     private final Object[] locks = new Object[STRIPES];
     private volatile AppSettings app = new AppSettings("", false, false, 1, java.time.Duration.ofHours(24), true, null);
     private volatile UserLog log;
+    private volatile boolean resumeOffered;
 
     /** Where a resuming client says it is: the epoch it knows (or null) and the last {@code s} it processed. */
     record Resume(String epoch, long seq) {
@@ -53,14 +54,15 @@ class SyncService {
 
     void configure(AppSettings settings) {
         this.app = settings;
-        // The resume extension needs one log every instance shares; across instances that is the next milestone.
-        this.log = settings.syncEnabled() && settings.syncResume() && !broker.replicated()
+        this.resumeOffered = settings.syncEnabled() && settings.syncResume() && (broker.logs() || !broker.replicated());
+        // A single instance logs in memory; instances that share a broker share its log.
+        this.log = resumeOffered && !broker.logs()
                 ? new UserLog(settings.syncMaxMessages(), settings.syncRetention(), System::nanoTime) : null;
     }
 
     /** @return whether the resume extension is offered (announced as rule {@code resume}) */
     boolean resumeAvailable() {
-        return log != null;
+        return resumeOffered;
     }
 
     private Object lock(String user) {
@@ -73,19 +75,29 @@ class SyncService {
      *
      * @return how many connections the envelope was queued on
      */
-    int deliverOrStore(String user, Envelope e, List<String> storedFor, Set<String> away) {
+    int deliverOrStore(String user, Envelope e, List<String> storedFor, Set<String> away, Set<String> toLog) {
         AppSettings s = app;
         if (!s.syncEnabled()) {
             return sendTo(registry.connectionsOf(user), e);
         }
         synchronized (lock(user)) {
             Message m = e.message();
-            UserLog l = log;
             // Logged whether or not the user is connected: presence never decides what is kept.
-            long seq = l != null && m.sync() && m.opcode() == Message.DISPATCH ? l.append(user, e.frame()) : 0;
+            boolean logged = resumeOffered && m.sync() && m.opcode() == Message.DISPATCH;
             Set<ConnectionImpl> connections = registry.connectionsOf(user);
+            int n;
+            UserLog l = log;
+            if (logged && l != null) {
+                n = sendNumbered(connections, e, l.append(user, e.frame()));
+            } else if (logged) {
+                // The shared log numbers it first; resuming connections get it then (deliverNumbered).
+                toLog.add(user);
+                n = sendToMesa1(connections, e);
+            } else {
+                n = sendTo(connections, e);
+            }
             if (!connections.isEmpty()) {
-                return seq == 0 ? sendTo(connections, e) : sendSequenced(connections, e, seq);
+                return n;
             }
             if (broker.replicated()) {
                 away.add(user);
@@ -103,19 +115,57 @@ class SyncService {
         }
     }
 
-    /** Resuming connections get the frame with the user's sequence, once built; the others get it as is. */
-    private static int sendSequenced(Set<ConnectionImpl> connections, Envelope e, long seq) {
-        String sequenced = null;
+    /** Resuming connections get the frame with the user's sequence, built once; the others get it as is. */
+    private static int sendNumbered(Set<ConnectionImpl> connections, Envelope e, long seq) {
+        String numbered = null;
         int n = 0;
         for (ConnectionImpl c : connections) {
             if (c.resumes()) {
-                if (sequenced == null) {
-                    sequenced = Frames.withSequence(e.frame(), seq);
+                if (numbered == null) {
+                    numbered = Frames.withSequence(e.frame(), seq);
                 }
-                c.sendFrame(sequenced);
+                c.sendSequenced(numbered, seq);
                 n++;
             } else {
                 n += c.deliver(e);
+            }
+        }
+        return n;
+    }
+
+    private static int sendToMesa1(Set<ConnectionImpl> connections, Envelope e) {
+        int n = 0;
+        for (ConnectionImpl c : connections) {
+            if (!c.resumes()) {
+                n += c.deliver(e);
+            }
+        }
+        return n;
+    }
+
+    /**
+     * Delivers an envelope the shared log numbered, to the recipients' connections here: resuming ones
+     * get it with its {@code s}; with {@code everyone}, the others too (it came from another instance).
+     */
+    int deliverNumbered(Envelope e, boolean everyone) {
+        int n = 0;
+        for (var entry : e.sequences().entrySet()) {
+            String user = entry.getKey();
+            synchronized (lock(user)) {
+                Set<ConnectionImpl> connections = registry.connectionsOf(user);
+                n += everyone ? sendNumbered(connections, e, entry.getValue()) : sendNumberedOnly(connections, e, entry.getValue());
+            }
+        }
+        return n;
+    }
+
+    private static int sendNumberedOnly(Set<ConnectionImpl> connections, Envelope e, long seq) {
+        String numbered = Frames.withSequence(e.frame(), seq);
+        int n = 0;
+        for (ConnectionImpl c : connections) {
+            if (c.resumes()) {
+                c.sendSequenced(numbered, seq);
+                n++;
             }
         }
         return n;
@@ -141,9 +191,8 @@ class SyncService {
             }
             broker.userBound(user);
         }
-        UserLog l = log;
-        if (resume != null && l != null) {
-            resumed(c, previous, user, resume, l);
+        if (resume != null && resumeOffered) {
+            resumed(c, previous, user, resume, log);
             return;
         }
         if (!app.syncEnabled()) {
@@ -164,23 +213,21 @@ class SyncService {
     }
 
     /**
-     * Binds a resuming connection and, under the user's lock, sends the resume header and the entries
-     * after the client's position: live messages for the user can only follow them, so the client sees
-     * no gap and no duplicate. Mesa 1.x's store is left to Mesa 1.x clients.
+     * Binds a resuming connection and sends it the resume header and the entries after the client's
+     * position, then live messages: the connection holds numbered live frames until the replay is out
+     * and drops any it already sent, so the client sees no gap and no duplicate. In memory this all
+     * happens under the user's lock. Mesa 1.x's store is left to Mesa 1.x clients.
      */
     private void resumed(ConnectionImpl c, String previous, String user, Resume resume, UserLog l) {
         synchronized (lock(user)) {
             c.resuming();
             registry.bind(c, previous, user);
-            UserLog.Replay replay = l.read(user, resume.epoch(), resume.seq());
-            StringBuilder header = new StringBuilder("{\"epoch\":");
-            Frames.quote(replay.epoch(), header);
-            header.append(",\"s\":").append(replay.from()).append(",\"reset\":").append(replay.reset()).append('}');
-            c.sendFrame(Frames.frame(23, header.toString(), null, 0));
-            for (UserLog.Entry entry : replay.entries()) {
-                c.sendFrame(Frames.withSequence(entry.frame(), entry.seq()));
+            if (l != null) {
+                c.replayed(l.read(user, resume.epoch(), resume.seq()));
+                return;
             }
         }
+        broker.readLog(user, resume.epoch(), resume.seq(), c::replayed);
     }
 
     /** A resuming client processed everything up to {@code seq}: the log lets it go. */
@@ -190,6 +237,8 @@ class SyncService {
             synchronized (lock(user)) {
                 l.acknowledge(user, seq);
             }
+        } else if (resumeOffered) {
+            broker.acknowledge(user, seq);
         }
     }
 

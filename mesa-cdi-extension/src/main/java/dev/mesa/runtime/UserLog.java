@@ -21,18 +21,7 @@ import java.util.function.LongSupplier;
 final class UserLog {
 
     /** One logged message: its sequence, its frame without {@code s}, and when it was logged. */
-    record Entry(long seq, String frame, long atNanos) {
-    }
-
-    /**
-     * What a resuming client gets.
-     *
-     * @param epoch   the log's epoch
-     * @param from    the position the client continues from: its own, or the head when reset
-     * @param reset   whether the client's position could not be served (other epoch, or beyond retention)
-     * @param entries the entries after {@code from}, in order
-     */
-    record Replay(String epoch, long from, boolean reset, List<Entry> entries) {
+    private record Entry(long seq, String frame, long atNanos) {
     }
 
     private static final class Log {
@@ -73,14 +62,15 @@ final class UserLog {
             trim(log);
         }
         long first = log == null || log.entries.isEmpty() ? head + 1 : log.entries.peekFirst().seq();
-        if (!epoch.equals(clientEpoch) || after > head || after < first - 1) {
+        // Position 0 ("nothing processed yet") is valid in any epoch, so long as nothing has been dropped.
+        if (!(epoch.equals(clientEpoch) || after == 0) || after > head || after < first - 1) {
             return new Replay(epoch, head, true, List.of());
         }
-        List<Entry> out = new ArrayList<>();
+        List<Replay.Entry> out = new ArrayList<>();
         if (log != null) {
             for (Entry e : log.entries) {
                 if (e.seq() > after) {
-                    out.add(e);
+                    out.add(new Replay.Entry(e.seq(), e.frame()));
                 }
             }
         }

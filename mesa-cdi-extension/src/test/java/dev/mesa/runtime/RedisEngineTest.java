@@ -105,6 +105,55 @@ class RedisEngineTest {
         bob.await(f -> "HI".equals(f.getString("t", null)), WAIT);
     }
 
+    private RecordingTransport resume(EndpointRuntime endpoint, String user, String epoch, long s) throws InterruptedException {
+        RecordingTransport t = RecordingTransport.open(endpoint);
+        String e = epoch == null ? "null" : "\"" + epoch + "\"";
+        t.text("{\"op\":2,\"d\":{\"token\":\"u:" + user + "\",\"resume\":{\"epoch\":" + e + ",\"s\":" + s + "}}}");
+        t.await(f -> f.getInt("op") == 23, WAIT);
+        return t;
+    }
+
+    private static List<String> numbered(RecordingTransport t) {
+        return t.json().stream().filter(f -> "N".equals(f.getString("t", null)))
+                .map(f -> f.getInt("d") + "@" + (f.containsKey("s") ? f.getInt("s") : "-")).toList();
+    }
+
+    /** Two whole engines on one Redis: the resume log is shared, so a user resumes on either instance. */
+    @Test
+    void resumeWorksAcrossInstancesThroughTheSharedLog() throws Exception {
+        try (Deployment other = Deployment.of(Map.of(
+                "mesa.redis.uri", server.uri(), "mesa.namespace", "it", "mesa.sync.enabled", "true"), EngineTest.Open.class)) {
+            EndpointRuntime b = other.endpoint("/open");
+            assertTrue(RecordingTransport.open(b).json().get(0).toString().contains("\"resume\""), "offered with Redis");
+            RecordingTransport sender = login("sender");
+            RecordingTransport onB = resume(b, "kai", null, 0);
+            JsonObject header = onB.json().stream().filter(f -> f.getInt("op") == 23).findFirst().orElseThrow().getJsonObject("d");
+            String epoch = header.getString("epoch");
+            Waits.until("kai connected", () -> redis.sismember("connected_clients_it", "kai"));
+
+            sender.text("{\"op\":0,\"t\":\"SEND\",\"d\":{\"ids\":[\"kai\"],\"type\":\"N\",\"payload\":1}}");
+            onB.await(f -> f.getInt("s", 0) == 1, WAIT);
+            assertEquals(List.of("1@1"), numbered(onB), "numbered by the shared log, delivered on the other instance");
+            onB.close(1000, "");
+            Waits.until("kai gone", () -> !redis.sismember("connected_clients_it", "kai"));
+
+            sender.text("{\"op\":0,\"t\":\"SEND\",\"d\":{\"ids\":[\"kai\"],\"type\":\"N\",\"payload\":2}}");
+            sender.text("{\"op\":0,\"t\":\"SEND\",\"d\":{\"ids\":[\"kai\"],\"type\":\"N\",\"payload\":3}}");
+            Waits.until("logged", () -> redis.xlen("{mesa_it:kai}:log") == 3);
+            RecordingTransport onA = resume(open, "kai", epoch, 1);
+            onA.await(f -> f.getInt("s", 0) == 3, WAIT);
+            JsonObject again = onA.json().stream().filter(f -> f.getInt("op") == 23).findFirst().orElseThrow().getJsonObject("d");
+            assertEquals(false, again.getBoolean("reset"));
+            assertEquals(epoch, again.getString("epoch"));
+            sender.text("{\"op\":0,\"t\":\"SEND\",\"d\":{\"ids\":[\"kai\"],\"type\":\"N\",\"payload\":4}}");
+            onA.await(f -> f.getInt("s", 0) == 4, WAIT);
+            assertEquals(List.of("2@2", "3@3", "4@4"), numbered(onA), "replayed from Redis, then live: no gap, no duplicate");
+
+            onA.text("{\"op\":3,\"d\":{\"s\":3}}");
+            Waits.until("trimmed", () -> redis.xlen("{mesa_it:kai}:log") == 1);
+        }
+    }
+
     @Test
     void eightConcurrentDispatchersNeverLoseAStoredMessage() throws Exception {
         int dispatchers = 8;

@@ -68,18 +68,31 @@ class ResumeTest {
     }
 
     @Test
-    void aClientWithoutAPositionStartsAtTheHead() throws Exception {
+    void aNewClientGetsEverythingWhileNothingWasDropped() throws Exception {
         send("rae", "N", 1);
         send("rae", "N", 2);
         RecordingTransport rae = resume("rae", null, 0);
         JsonObject h = header(rae);
-        assertTrue(h.getBoolean("reset"));
-        assertEquals(2, h.getInt("s"));
+        assertFalse(h.getBoolean("reset"), "position 0 is served from the start");
+        assertEquals(0, h.getInt("s"));
         send("rae", "N", 3);
         rae.await(f -> f.getInt("s", 0) == 3, WAIT);
-        assertEquals(List.of("3@3"), after(rae), "nothing replayed, live messages numbered on");
+        assertEquals(List.of("1@1", "2@2", "3@3"), after(rae), "replayed, then live, numbered on");
         List<String> order = rae.json().stream().map(f -> Integer.toString(f.getInt("op"))).toList();
-        assertEquals(List.of("10", "22", "23", "0"), order);
+        assertEquals(List.of("10", "22", "23", "0", "0", "0"), order);
+    }
+
+    @Test
+    void aNewClientIsResetOnceSomethingWasDropped() throws Exception {
+        RecordingTransport first = resume("rob", null, 0);
+        send("rob", "N", 1);
+        send("rob", "N", 2);
+        first.await(f -> f.getInt("s", 0) == 2, WAIT);
+        first.text("{\"op\":3,\"d\":{\"s\":1}}");
+        first.close(1000, "");
+        JsonObject h = header(resume("rob", null, 0));
+        assertTrue(h.getBoolean("reset"), "message 1 was acknowledged and dropped: a new client must resynchronise");
+        assertEquals(2, h.getInt("s"));
     }
 
     @Test

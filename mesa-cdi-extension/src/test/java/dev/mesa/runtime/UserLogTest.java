@@ -15,8 +15,8 @@ class UserLogTest {
     private final AtomicLong now = new AtomicLong();
     private final UserLog log = new UserLog(3, Duration.ofSeconds(10), now::get);
 
-    private List<Long> seqs(UserLog.Replay r) {
-        return r.entries().stream().map(UserLog.Entry::seq).toList();
+    private List<Long> seqs(Replay r) {
+        return r.entries().stream().map(Replay.Entry::seq).toList();
     }
 
     @Test
@@ -24,7 +24,7 @@ class UserLogTest {
         assertEquals(1, log.append("ann", "a1"));
         assertEquals(2, log.append("ann", "a2"));
         assertEquals(1, log.append("bob", "b1"));
-        UserLog.Replay r = log.read("ann", log.epoch(), 1);
+        Replay r = log.read("ann", log.epoch(), 1);
         assertFalse(r.reset());
         assertEquals(1, r.from());
         assertEquals(List.of(2L), seqs(r));
@@ -36,11 +36,14 @@ class UserLogTest {
     void anUnknownEpochOrAPositionItCannotServeResetsToTheHead() {
         log.append("ann", "a1");
         log.append("ann", "a2");
-        UserLog.Replay other = log.read("ann", "another-epoch", 1);
+        Replay other = log.read("ann", "another-epoch", 1);
         assertTrue(other.reset());
         assertEquals(2, other.from());
         assertTrue(other.entries().isEmpty());
-        assertTrue(log.read("ann", null, 0).reset(), "a client without an epoch starts at the head");
+        Replay fresh = log.read("ann", null, 0);
+        assertFalse(fresh.reset(), "position 0 is served from the start while nothing was dropped");
+        assertEquals(List.of(1L, 2L), seqs(fresh));
+        assertTrue(log.read("ann", null, 1).reset(), "without the epoch, only position 0 means anything");
         assertTrue(log.read("ann", log.epoch(), 3).reset(), "a position past the head is not ours");
         assertFalse(log.read("nobody", log.epoch(), 0).reset(), "an empty log serves position 0");
     }

@@ -98,7 +98,7 @@ class SyncIT {
         WsClient first = resume("rita", null, 0);
         JsonObject header = first.next();
         assertEquals(23, header.getInt("op"));
-        assertEquals(true, header.getJsonObject("d").getBoolean("reset"));
+        assertEquals(false, header.getJsonObject("d").getBoolean("reset"), "position 0, nothing dropped: served");
         assertEquals(0, header.getJsonObject("d").getInt("s"));
         String epoch = header.getJsonObject("d").getString("epoch");
         sendTo("rita", "{'n':1}", false);

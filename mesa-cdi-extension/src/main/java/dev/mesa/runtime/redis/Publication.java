@@ -10,8 +10,8 @@ import dev.mesa.runtime.Frames;
 /**
  * Writes Mesa 1.x's pub/sub payload, {@code {"message":{op,d,t},"recipients":[...]}},
  * plus a {@code "mesa"} member Node Mesa ignores: which instance sent it (so
- * that instance skips its own), the exact audience, and exclusions, which Mesa
- * 1.x's payload cannot carry. Uses no JSON library, so the standalone
+ * that instance skips its own), the exact audience, exclusions, which Mesa
+ * 1.x's payload cannot carry, and each logged recipient's sequence (resume extension). Uses no JSON library, so the standalone
  * Dispatcher needs none.
  */
 final class Publication {
@@ -35,6 +35,19 @@ final class Publication {
             sb.append(",\"excluding\":[");
             strings(e.excluding(), sb);
             sb.append(']');
+        }
+        if (!e.sequences().isEmpty()) {
+            sb.append(",\"seq\":{");
+            boolean first = true;
+            for (var entry : e.sequences().entrySet()) {
+                if (!first) {
+                    sb.append(',');
+                }
+                Frames.quote(entry.getKey(), sb);
+                sb.append(':').append(entry.getValue());
+                first = false;
+            }
+            sb.append('}');
         }
         return sb.append("}}").toString();
     }

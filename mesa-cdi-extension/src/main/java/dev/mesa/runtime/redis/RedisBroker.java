@@ -20,6 +20,7 @@ import dev.mesa.Message;
 import dev.mesa.runtime.Broker;
 import dev.mesa.runtime.Envelope;
 import dev.mesa.runtime.RedisSettings;
+import dev.mesa.runtime.Replay;
 import dev.mesa.runtime.SyncStore;
 
 /**
@@ -48,6 +49,9 @@ public final class RedisBroker implements Broker {
     private final RedisKeys keys;
     private final boolean syncEnabled;
     private final BiConsumer<Message, List<String>> onStored;
+    private final int logMaxEntries;
+    private final long logRetentionMillis;
+    private volatile Consumer<Envelope> numberedHere = e -> { };
     private final UnifiedJedis redis;
     private final RedisWorker worker;
     private final RedisSyncStore store;
@@ -64,14 +68,18 @@ public final class RedisBroker implements Broker {
      * @param namespace   Mesa's namespace, or empty
      * @param syncEnabled whether synced messages for users no instance holds are stored
      * @param onStored    told, on the Redis thread, which users a message was stored for
+     * @param logMaxEntries      most entries a user's resume log keeps
+     * @param logRetention       how long a user's resume log keeps an entry
      */
     public RedisBroker(RedisSettings settings, String namespace, boolean syncEnabled,
-                       BiConsumer<Message, List<String>> onStored) {
+                       BiConsumer<Message, List<String>> onStored, int logMaxEntries, java.time.Duration logRetention) {
         this.settings = settings;
         this.namespace = namespace;
         this.keys = RedisKeys.of(namespace);
         this.syncEnabled = syncEnabled;
         this.onStored = onStored;
+        this.logMaxEntries = logMaxEntries;
+        this.logRetentionMillis = logRetention.toMillis();
         this.redis = RedisClients.create(settings);
         this.worker = new RedisWorker(redis, QUEUE_SIZE);
         this.store = new RedisSyncStore(worker, keys.undeliveredMessages());
@@ -85,7 +93,8 @@ public final class RedisBroker implements Broker {
     }
 
     @Override
-    public void start(Consumer<Envelope> fromOtherInstances) {
+    public void start(Consumer<Envelope> fromOtherInstances, Consumer<Envelope> numberedHere) {
+        this.numberedHere = numberedHere;
         Subscriber s = new Subscriber(redis, keys.channel(), payload -> {
             Envelope e = Wire.decode(payload, instance);
             if (e != null) {
@@ -103,25 +112,74 @@ public final class RedisBroker implements Broker {
     }
 
     @Override
-    public void publish(Envelope envelope, Set<String> away) {
+    public void publish(Envelope envelope, Set<String> away, Set<String> toLog) {
         if (stopped) {
             return;
         }
-        String payload = Publication.encode(envelope, instance);
-        worker.submit("publish a message", r -> {
-            Set<String> stored = storeForAway(r, envelope, away);
+        String plain = toLog.isEmpty() ? Publication.encode(envelope, instance) : null;
+        worker.submit("publish a message", () -> { }, r -> {
+            // Logged before anyone gets it, so every copy, live or replayed, carries the same s.
+            Envelope e = toLog.isEmpty() ? envelope : envelope.numbered(append(r, envelope.frame(), toLog));
+            Set<String> stored = storeForAway(r, e, away);
             if (stored.isEmpty()) {
-                r.publish(keys.channel(), payload);
-                return;
+                r.publish(keys.channel(), plain != null ? plain : Publication.encode(e, instance));
+            } else {
+                // Stored users are left out: a publication still in flight when they log in would arrive twice.
+                Set<String> rest = new java.util.LinkedHashSet<>(e.users());
+                rest.removeAll(stored);
+                if (!rest.isEmpty()) {
+                    r.publish(keys.channel(), Publication.encode(new Envelope(e.message(), e.frame(), e.audience(), rest,
+                            e.excluding(), e.sequences()), instance));
+                }
             }
-            // Stored users are left out: a publication still in flight when they log in would arrive twice.
-            Set<String> rest = new java.util.LinkedHashSet<>(envelope.users());
-            rest.removeAll(stored);
-            if (!rest.isEmpty()) {
-                r.publish(keys.channel(), Publication.encode(new Envelope(envelope.message(), envelope.frame(),
-                        envelope.audience(), rest, envelope.excluding()), instance));
+            if (!e.sequences().isEmpty()) {
+                numberedHere.accept(e);
+            }
+        }, () -> {
+            // Redis is away: resuming connections here still get it, unnumbered (not logged, not replayable).
+            if (!toLog.isEmpty()) {
+                Map<String, Long> none = new HashMap<>();
+                numberedHere.accept(envelope.numbered(none));
             }
         });
+    }
+
+    private Map<String, Long> append(UnifiedJedis r, String frame, Set<String> users) {
+        Map<String, Long> seqs = new java.util.LinkedHashMap<>();
+        String now = Long.toString(System.currentTimeMillis());
+        for (String user : users) {
+            Object seq = r.eval(Scripts.LOG_APPEND, keys.log(user), List.of(UUID.randomUUID().toString(), frame, now,
+                    Integer.toString(logMaxEntries), Long.toString(logRetentionMillis)));
+            seqs.put(user, ((Number) seq).longValue());
+        }
+        return seqs;
+    }
+
+    @Override
+    public boolean logs() {
+        return true;
+    }
+
+    @Override
+    public void readLog(String user, String epoch, long after, Consumer<Replay> then) {
+        worker.submit("read a user's log", () -> { }, r -> {
+            List<?> out = (List<?>) r.eval(Scripts.LOG_READ, keys.log(user), List.of(UUID.randomUUID().toString(),
+                    epoch == null ? "" : epoch, Long.toString(after), Long.toString(System.currentTimeMillis()),
+                    Long.toString(logRetentionMillis)));
+            List<Replay.Entry> entries = new ArrayList<>();
+            for (int i = 3; i + 1 < out.size(); i += 2) {
+                entries.add(new Replay.Entry(Long.parseLong(out.get(i).toString()), out.get(i + 1).toString()));
+            }
+            then.accept(new Replay(out.get(0).toString(), Long.parseLong(out.get(1).toString()),
+                    "1".equals(out.get(2).toString()), entries));
+        }, () -> LOG.warning(() -> "Mesa could not read the log of a resuming client while Redis is away; "
+                + "it waits for its replay until it reconnects"));
+    }
+
+    @Override
+    public void acknowledge(String user, long seq) {
+        worker.submit("acknowledge a user's messages",
+                r -> r.eval(Scripts.LOG_ACK, List.of(keys.log(user).get(0)), List.of(Long.toString(seq + 1))));
     }
 
     /**

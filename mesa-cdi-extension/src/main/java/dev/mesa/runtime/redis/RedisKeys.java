@@ -9,13 +9,20 @@ import java.util.List;
  * in one slot and one script can update them together.
  */
 record RedisKeys(String channel, String connectedClients, String connectedClientsCount, String undeliveredMessages,
-                 String connectionsPerUser, String instances, String tag) {
+                 String connectionsPerUser, String instances, String tag, String logPrefix) {
 
     static RedisKeys of(String namespace) {
         String connected = name("connected_clients", namespace);
         String tag = "{" + connected + "}:mesa-";
         return new RedisKeys(name("ws", namespace), connected, name("connected_clients_count", namespace),
-                name("undelivered_messages", namespace), tag + "connections", tag + "instances", tag);
+                name("undelivered_messages", namespace), tag + "connections", tag + "instances", tag,
+                "{" + name("mesa", namespace) + ":");
+    }
+
+    /** The KEYS of the log scripts for one user: the stream and its meta hash, in the user's slot. */
+    List<String> log(String user) {
+        String base = logPrefix + user + "}:";
+        return List.of(base + "log", base + "meta");
     }
 
     String instance(String id) {

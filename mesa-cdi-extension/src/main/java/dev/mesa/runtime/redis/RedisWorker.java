@@ -58,10 +58,17 @@ final class RedisWorker {
      * dropped: state kept for Redis stays right through an outage and is written back afterwards.
      */
     void submit(String what, Runnable local, Op op) {
+        submit(what, local, op, () -> { });
+    }
+
+    /** As {@link #submit(String, Runnable, Op)}, with {@code onDropped} run (on this thread) when the Redis part is not done. */
+    void submit(String what, Runnable local, Op op, Runnable onDropped) {
         try {
             executor.execute(() -> {
                 local.run();
-                run(what, op);
+                if (!run(what, op)) {
+                    onDropped.run();
+                }
             });
         } catch (RejectedExecutionException e) {
             if (dropped.getAndIncrement() % 10_000 == 0) {
@@ -70,10 +77,11 @@ final class RedisWorker {
         }
     }
 
-    private void run(String what, Op op) {
+    /** @return whether the work was done */
+    private boolean run(String what, Op op) {
         if (!available && System.nanoTime() - lastFailure < RETRY_NANOS) {
             dropped.incrementAndGet();
-            return;
+            return false;
         }
         try {
             if (!available) {
@@ -84,6 +92,7 @@ final class RedisWorker {
                         + " Redis operation(s) were dropped while it was away, shared state is restored");
             }
             op.run(redis);
+            return true;
         } catch (JedisConnectionException e) {
             lastFailure = System.nanoTime();
             dropped.incrementAndGet();
@@ -92,8 +101,10 @@ final class RedisWorker {
                 LOG.warning("Mesa cannot reach Redis (" + e.getMessage() + "): this instance keeps serving its own "
                         + "connections; messages to other instances and shared state wait until Redis is back");
             }
+            return false;
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "Mesa could not " + what + " in Redis", e);
+            return false;
         }
     }
 

@@ -124,4 +124,77 @@ final class Scripts {
             end
             return v
             """;
+
+    /*
+     * The resume log of one user: KEYS[1] a stream of entries with ids "<seq>-1" (fields f: frame,
+     * t: ms when logged), KEYS[2] a hash with the log's epoch and head. Hash-tagged on the user, so one
+     * Cluster slot. Meta that is created afresh means the old log is gone: a new epoch, an empty stream.
+     */
+
+    /** ARGV: epoch if new, frame, now ms, most entries, retention ms. Returns the message's sequence. */
+    static final String LOG_APPEND = """
+            if redis.call('HSETNX', KEYS[2], 'epoch', ARGV[1]) == 1 then
+              redis.call('DEL', KEYS[1])
+            end
+            local seq = redis.call('HINCRBY', KEYS[2], 'head', 1)
+            redis.call('XADD', KEYS[1], 'MAXLEN', ARGV[4], seq .. '-1', 'f', ARGV[2], 't', ARGV[3])
+            redis.call('PEXPIRE', KEYS[1], ARGV[5])
+            redis.call('PEXPIRE', KEYS[2], ARGV[5])
+            return seq
+            """;
+
+    /**
+     * ARGV: epoch if new, the client's epoch ('' for none), the client's position, now ms, retention ms.
+     * Drops entries older than retention, then returns {epoch, from, reset (1/0), seq, frame, seq, frame...}.
+     */
+    static final String LOG_READ = """
+            if redis.call('HSETNX', KEYS[2], 'epoch', ARGV[1]) == 1 then
+              redis.call('DEL', KEYS[1])
+              redis.call('PEXPIRE', KEYS[2], ARGV[5])
+            end
+            local epoch = redis.call('HGET', KEYS[2], 'epoch')
+            local head = tonumber(redis.call('HGET', KEYS[2], 'head') or '0')
+            local cutoff = tonumber(ARGV[4]) - tonumber(ARGV[5])
+            while true do
+              local batch = redis.call('XRANGE', KEYS[1], '-', '+', 'COUNT', 100)
+              if #batch == 0 then break end
+              local young = false
+              for _, e in ipairs(batch) do
+                local t = 0
+                for i = 1, #e[2], 2 do
+                  if e[2][i] == 't' then t = tonumber(e[2][i + 1]) end
+                end
+                if t < cutoff then
+                  redis.call('XDEL', KEYS[1], e[1])
+                else
+                  young = true
+                  break
+                end
+              end
+              if young then break end
+            end
+            local first = head + 1
+            local oldest = redis.call('XRANGE', KEYS[1], '-', '+', 'COUNT', 1)
+            if #oldest > 0 then first = tonumber(string.match(oldest[1][1], '^(%d+)')) end
+            local after = tonumber(ARGV[3])
+            if (ARGV[2] ~= epoch and after ~= 0) or after > head or after < first - 1 then
+              return {epoch, tostring(head), '1'}
+            end
+            local out = {epoch, tostring(after), '0'}
+            for _, e in ipairs(redis.call('XRANGE', KEYS[1], '(' .. after .. '-1', '+')) do
+              local f = ''
+              for i = 1, #e[2], 2 do
+                if e[2][i] == 'f' then f = e[2][i + 1] end
+              end
+              table.insert(out, string.match(e[1], '^(%d+)'))
+              table.insert(out, f)
+            end
+            return out
+            """;
+
+    /** KEYS: the log. ARGV: the first sequence to keep. */
+    static final String LOG_ACK = """
+            redis.call('XTRIM', KEYS[1], 'MINID', ARGV[1] .. '-0')
+            return 1
+            """;
 }

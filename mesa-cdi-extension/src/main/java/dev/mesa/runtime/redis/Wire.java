@@ -60,8 +60,16 @@ final class Wire {
         Message m = new Message(op.intValue(), data, type, true);
         // Rebuilt rather than forwarded: a Node Dispatcher's message may carry "o", which clients never see.
         String frame = m.opcode() == Message.INTERNAL ? "" : Frames.frame(m.opcode(), data.toString(), type, 0);
+        java.util.Map<String, Long> seqs = new java.util.LinkedHashMap<>();
+        if (mesa != null && mesa.get("seq") instanceof JsonObject numbered) {
+            numbered.forEach((user, v) -> {
+                if (v instanceof JsonNumber n && n.isIntegral()) {
+                    seqs.put(user, n.longValue());
+                }
+            });
+        }
         return new Envelope(m, frame, audience, audience == Audience.USERS ? Set.copyOf(recipients) : Set.of(),
-                Set.copyOf(excluding));
+                Set.copyOf(excluding), seqs);
     }
 
     private static List<String> strings(JsonValue value) {

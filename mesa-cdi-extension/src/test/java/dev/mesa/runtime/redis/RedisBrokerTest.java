@@ -45,15 +45,15 @@ class RedisBrokerTest {
         plain = RedisClient.create(URI.create(server.uri()));
         a = broker("chat");
         b = broker("chat");
-        a.start(atA::add);
-        b.start(atB::add);
+        a.start(atA::add, e -> { });
+        b.start(atB::add, e -> { });
         Waits.until("both subscribed", () -> a.subscribed() && b.subscribed());
     }
 
     private RedisBroker broker(String namespace) {
         RedisSettings s = new RedisSettings(URI.create(server.uri()), null, List.of(), List.of(), null, null, false,
                 Duration.ofSeconds(1), Duration.ofMillis(600));
-        return new RedisBroker(s, namespace, true, (m, users) -> stored.add(users));
+        return new RedisBroker(s, namespace, true, (m, users) -> stored.add(users), 100, Duration.ofHours(1));
     }
 
     @AfterEach
@@ -71,13 +71,13 @@ class RedisBrokerTest {
 
     @Test
     void anInstanceReceivesWhatAnotherPublishesButNotItsOwn() throws Exception {
-        a.publish(envelope(Audience.AUTHENTICATED, Set.of(), Set.of("bob")), Set.of());
+        a.publish(envelope(Audience.AUTHENTICATED, Set.of(), Set.of("bob")), Set.of(), Set.of());
         Envelope got = atB.poll(5, TimeUnit.SECONDS);
         assertEquals(Audience.AUTHENTICATED, got.audience());
         assertEquals(Set.of("bob"), got.excluding());
         assertEquals("{\"op\":0,\"d\":{\"n\":1},\"t\":\"NEWS\"}", got.frame());
         // A marker after it proves A skipped its own publication rather than not having received it yet.
-        b.publish(envelope(Audience.USERS, Set.of("marker"), Set.of()), Set.of());
+        b.publish(envelope(Audience.USERS, Set.of("marker"), Set.of()), Set.of(), Set.of());
         Envelope marker = atA.poll(5, TimeUnit.SECONDS);
         assertEquals(Set.of("marker"), marker.users());
         assertNull(atA.poll());
@@ -135,7 +135,7 @@ class RedisBrokerTest {
         Waits.until("online", () -> plain.sismember("connected_clients_chat", "online"));
         // A message stored by Node Mesa first: ours append to the same JSON array.
         plain.hset("undelivered_messages_chat", "away", "[{\"op\":0,\"d\":{\"from\":\"node\"},\"t\":\"OLD\",\"o\":{\"sync\":true}}]");
-        a.publish(envelope(Audience.USERS, Set.of("away", "online"), Set.of()), Set.of("away", "online"));
+        a.publish(envelope(Audience.USERS, Set.of("away", "online"), Set.of()), Set.of("away", "online"), Set.of());
         Waits.until("stored", () -> !stored.isEmpty());
         assertEquals(List.of(List.of("away")), stored);
 
@@ -197,11 +197,11 @@ class RedisBrokerTest {
     void theSubscriberComesBackAfterRedisRestarts() throws Exception {
         server.kill();
         Waits.until("subscription lost", () -> !a.subscribed() && !b.subscribed());
-        a.publish(envelope(Audience.AUTHENTICATED, Set.of(), Set.of()), Set.of()); // dropped quickly, never blocks
+        a.publish(envelope(Audience.AUTHENTICATED, Set.of(), Set.of()), Set.of(), Set.of()); // dropped quickly, never blocks
         server.launch();
         Waits.until("resubscribed", () -> a.subscribed() && b.subscribed());
         Waits.until("a publication flows again", () -> {
-            a.publish(envelope(Audience.USERS, Set.of("again"), Set.of()), Set.of());
+            a.publish(envelope(Audience.USERS, Set.of("again"), Set.of()), Set.of(), Set.of());
             try {
                 Envelope e = atB.poll(200, TimeUnit.MILLISECONDS);
                 return e != null && e.users().contains("again");

@@ -91,16 +91,16 @@ class RedisTopologiesTest {
     /** Two brokers as two instances: a publication crosses, presence and the store work. */
     private void exercise(RedisSettings settings, Cli redis) throws Exception {
         LinkedBlockingQueue<Envelope> atB = new LinkedBlockingQueue<>();
-        RedisBroker a = new RedisBroker(settings, "topo", true, (m, users) -> { });
-        RedisBroker b = new RedisBroker(settings, "topo", true, (m, users) -> { });
+        RedisBroker a = new RedisBroker(settings, "topo", true, (m, users) -> { }, 100, Duration.ofHours(1));
+        RedisBroker b = new RedisBroker(settings, "topo", true, (m, users) -> { }, 100, Duration.ofHours(1));
         brokers.add(a);
         brokers.add(b);
-        a.start(e -> { });
-        b.start(atB::add);
+        a.start(e -> { }, e -> { });
+        b.start(atB::add, e -> { });
         Waits.until("subscribed", () -> a.subscribed() && b.subscribed());
 
         Message m = Message.of("HELLO", Map.of());
-        a.publish(new Envelope(m, Frames.frame(0, "{}", "HELLO", 0), Audience.AUTHENTICATED, Set.of(), Set.of()), Set.of());
+        a.publish(new Envelope(m, Frames.frame(0, "{}", "HELLO", 0), Audience.AUTHENTICATED, Set.of(), Set.of()), Set.of(), Set.of());
         Envelope got = atB.poll(10, TimeUnit.SECONDS);
         assertEquals("{\"op\":0,\"d\":{},\"t\":\"HELLO\"}", got == null ? null : got.frame());
 
@@ -110,7 +110,7 @@ class RedisTopologiesTest {
         a.userUnbound("ann");
         Waits.until("ann gone", () -> !redis.run("connected_clients_topo").contains("ann"));
 
-        a.publish(new Envelope(m, Frames.frame(0, "{\"n\":1}", "N", 0), Audience.USERS, Set.of("away"), Set.of()), Set.of("away"));
+        a.publish(new Envelope(m, Frames.frame(0, "{\"n\":1}", "N", 0), Audience.USERS, Set.of("away"), Set.of()), Set.of("away"), Set.of());
         LinkedBlockingQueue<List<Message>> taken = new LinkedBlockingQueue<>();
         Waits.until("stored and taken", () -> {
             b.syncStore().take("away", taken::add);
