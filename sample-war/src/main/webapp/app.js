@@ -2,10 +2,12 @@
 import { MesaClient } from './mesa-client.js';
 
 const SESSION_KEY = 'mesa-sample.session';
+const POSITION_KEY = 'mesa-sample.position.';  // + user id: where this user's resume position is kept
 const EVERYONE = '*';
 const MAX_KEPT = 300;            // messages kept per conversation
 const TYPING_SEND_EVERY = 2000;  // ms between two TYPING messages we send
 const TYPING_SHOW_FOR = 4000;    // ms a received TYPING stays visible
+const LATE_AFTER = 10000;        // ms: a numbered message older than this is shown as "delivered later"
 
 const $ = (id) => document.getElementById(id);
 const ui = {
@@ -71,6 +73,15 @@ ui.logout.addEventListener('click', () => {
   showLogin();
 });
 
+// The resume position ({epoch, s}: the last numbered message this browser showed) of one user.
+function positionStore(userId) {
+  const key = POSITION_KEY + userId;
+  return {
+    get() { try { return JSON.parse(localStorage.getItem(key)); } catch { return null; } },
+    set(position) { localStorage.setItem(key, JSON.stringify(position)); },
+  };
+}
+
 // ---- connection ----------------------------------------------------------------------------
 
 function startChat(s) {
@@ -99,9 +110,19 @@ function startChat(s) {
     client.disconnect();
     showLogin('Your session has expired or is no longer valid. Please sign in again.');
   });
+  client.on('reset', ({ s: head, previous }) => {
+    // Our position could not be served (the server restarted, we were away longer than it keeps
+    // messages, or this browser has no position for this user yet). A real app would reload its
+    // conversations from its own API here; this sample has no history API, so it can only say so.
+    // A first sign-in of a user nothing was ever sent to (head 0) has missed nothing: no notice.
+    if (previous.epoch !== null || previous.s > 0 || head > 0) {
+      system(current, 'You were away for a while: some older messages may not be shown.');
+    }
+  });
   client.on('message', onMessage);
-  // shouldSync: direct messages sent while we were away are delivered right after op 22.
-  client.authenticate({ token: s.token }, { shouldSync: true })
+  // positions: where the server offers resume, direct messages sent while we were away follow op 22,
+  // numbered, each exactly once. Otherwise (Mesa 1.x, e.g. with Redis) shouldSync redelivers them.
+  client.authenticate({ token: s.token }, { shouldSync: true, positions: positionStore(s.userId) })
     .then((user) => { ui.me.textContent = `Signed in as ${user.name || s.name}`; })
     .catch(() => { /* handled by 'authfailed' */ });
 }
@@ -116,18 +137,20 @@ function showStatus({ state, willReconnect }) {
 
 // ---- incoming messages ----------------------------------------------------------------------
 
-function onMessage({ type, data, sequence }) {
+function onMessage({ type, data, sequence, position }) {
   const d = data && typeof data === 'object' ? data : {};
+  // Mesa 1.x numbers only redelivered messages; with resume all are numbered, so go by their age.
+  const redelivered = !!sequence || (!!position && Date.now() - d.at > LATE_AFTER);
   switch (type) {
     case 'CHAT':
-      if (remember(d.id)) add(EVERYONE, { from: d.from, name: d.name, text: d.text, at: d.at, redelivered: !!sequence });
+      if (remember(d.id)) add(EVERYONE, { from: d.from, name: d.name, text: d.text, at: d.at, redelivered });
       stopTyping(EVERYONE, d.from);
       break;
     case 'DM': {
       const other = d.from === session.userId ? d.to : d.from;
       const name = d.from === session.userId ? (online.get(d.to) || conversations.get(d.to)?.name || d.to) : d.name;
       conversation(other, name);
-      if (remember(d.id)) add(other, { from: d.from, name: d.name, text: d.text, at: d.at, redelivered: !!sequence });
+      if (remember(d.id)) add(other, { from: d.from, name: d.name, text: d.text, at: d.at, redelivered });
       stopTyping(other, d.from);
       break;
     }

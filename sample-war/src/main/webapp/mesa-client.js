@@ -1,20 +1,30 @@
-// mesa-client.js: a small browser client for the Mesa 1.x wire protocol (no dependencies).
+// mesa-client.js: a small browser client for the Mesa 1.x wire protocol (no dependencies), with the
+// resume extension (docs/resume.md) when the server offers it.
 //
 //   const client = new MesaClient('ws://localhost:9080/chat');
-//   client.on('message', ({ type, data, sequence }) => ...);
-//   const me = await client.authenticate({ token }, { shouldSync: true });
+//   client.on('message', ({ type, data, sequence, position }) => ...);
+//   const me = await client.authenticate({ token }, { shouldSync: true, positions });
 //   client.send('CHAT', { text: 'hi' });
+//
+// Resume: `positions` stores the user's position {epoch, s}: get() (null if none) and set(p). If hello
+// lists the rule "resume", op 2 carries it, messages to the user come numbered (`position`), each once
+// and in order (duplicates dropped; on a gap the client reconnects and resumes), and are acknowledged
+// (op 3) at most once a second and when the page is hidden. Otherwise: plain Mesa 1.x.
 //
 // Events (client.on(name, fn) returns a function that unsubscribes):
 //   state         {state}  'connecting' | 'connected' (hello received) | 'authenticated' | 'closed'
 //   connected     {reconnect, rules}          after hello (op 10)
 //   authenticated {user, reconnect}           after op 22, also after each automatic re-authentication
-//   message       {type, data, sequence}      op 0; sequence (s) is set on redelivered messages
+//   message       {type, data, sequence, position}  op 0; sequence: s of a message redelivered by
+//                                             shouldSync (Mesa 1.x); position: s of a resumed stream
+//   reset         {epoch, s, previous}        resume: the position was not served: resync from the app
 //   disconnected  {code, reason, willReconnect}
 //   authfailed    {code, reason}              the server refused the credentials (close 1008)
 
-const OP = { DISPATCH: 0, HEARTBEAT: 1, AUTHENTICATE: 2, HELLO: 10, HEARTBEAT_ACK: 11, AUTH_ACK: 22 };
+const OP = { DISPATCH: 0, HEARTBEAT: 1, AUTHENTICATE: 2, ACK: 3, HELLO: 10, HEARTBEAT_ACK: 11, AUTH_ACK: 22, RESUMED: 23 };
 const POLICY_VIOLATION = 1008;
+const ACK_EVERY = 1000; // ms: at most one op 3 per second
+const isWhole = (n) => Number.isSafeInteger(n) && n >= 0;
 
 export class MesaClient {
   constructor(url, { autoConnect = true, clientVersion = '1.5.8', fallbackReconnectInterval = 0 } = {}) {
@@ -32,8 +42,14 @@ export class MesaClient {
     this.pendingAuth = null;          // {resolve, reject} of authenticate()
     this.stopped = false;
     this.everConnected = false;
-    this.timers = { reconnect: null, watchdog: null };
+    this.positions = null;            // the app's position store (resume), from authenticate()
+    this.position = null;             // {epoch, s}: the last message delivered to the app
+    this.resumed = false;             // this connection got op 23: its messages to the user carry s
+    this.acked = 0;                   // the last s acknowledged on this connection
+    this.timers = { reconnect: null, watchdog: null, ack: null };
     this.listeners = new Map();
+    // Acknowledge what was shown before the page may be frozen or closed (not in Node: no document).
+    globalThis.document?.addEventListener('visibilitychange', () => { if (document.visibilityState === 'hidden') this.acknowledge(); });
     if (autoConnect) this.connect();
   }
 
@@ -67,8 +83,10 @@ export class MesaClient {
 
   // Resolves with the user object of op 22. The credentials are kept and sent again after every
   // reconnect, until disconnect() or until the server refuses them.
-  authenticate(credentials, { shouldSync = true } = {}) {
+  authenticate(credentials, { shouldSync = true, positions = null } = {}) {
     this.credentials = { ...credentials, shouldSync };
+    this.positions = positions;
+    this.position = null;
     if (this.pendingAuth) this.pendingAuth.reject(new Error('superseded by a newer authenticate()'));
     return new Promise((resolve, reject) => {
       this.pendingAuth = { resolve, reject };
@@ -83,6 +101,7 @@ export class MesaClient {
   }
 
   disconnect(code = 1000, reason = '') {
+    this.acknowledge();
     this.stopped = true;
     this.credentials = null;
     this.user = null;
@@ -99,7 +118,48 @@ export class MesaClient {
   }
 
   sendAuthentication() {
-    this.sendRaw({ op: OP.AUTHENTICATE, d: this.credentials });
+    const d = { ...this.credentials };
+    if (this.positions && this.rules.includes('resume')) {
+      // The stored position is read once per page: after that this page's own position is used, so
+      // another tab of the same user that got further does not make this one skip messages.
+      if (!this.position) this.position = this.loadPosition();
+      d.resume = { epoch: this.position.epoch, s: this.position.s };
+    }
+    this.sendRaw({ op: OP.AUTHENTICATE, d });
+  }
+
+  // The stored position, or none: a malformed one would be refused (1007) on every attempt.
+  loadPosition() {
+    let p = null;
+    try { p = this.positions.get(); } catch (e) { console.error('mesa-client: reading the position failed', e); }
+    return p && (typeof p.epoch === 'string' || p.epoch === null) && isWhole(p.s) ? { epoch: p.epoch, s: p.s } : { epoch: null, s: 0 };
+  }
+
+  savePosition(position) {
+    this.position = position;
+    try { this.positions.set({ ...position }); } catch (e) { console.error('mesa-client: saving the position failed', e); }
+  }
+
+  // op 3 {s}: the server may drop what this user's pages processed, up to s (cumulative).
+  acknowledge() {
+    clearTimeout(this.timers.ack);
+    this.timers.ack = null;
+    const s = this.position && this.position.s;
+    if (this.resumed && s > this.acked && this.sendRaw({ op: OP.ACK, d: { s } })) this.acked = s;
+  }
+
+  // Resume, section 4: deliver s = last + 1, drop what was delivered, reconnect on a gap.
+  receiveNumbered(frame) {
+    const last = this.position.s;
+    if (frame.s <= last) return; // a duplicate
+    if (frame.s > last + 1) {
+      console.warn(`mesa-client: missed messages ${last + 1}..${frame.s - 1}, resuming from ${last}`);
+      this.drop(4001, 'gap in the numbered messages'); // reconnects, then resumes from `last`
+      return;
+    }
+    this.emit('message', { type: frame.t, data: frame.d, position: frame.s });
+    this.savePosition({ epoch: this.position.epoch, s: frame.s });
+    if (!this.timers.ack) this.timers.ack = setTimeout(() => this.acknowledge(), ACK_EVERY);
   }
 
   receive(raw) {
@@ -136,8 +196,18 @@ export class MesaClient {
         this.emit('authenticated', { user: d, reconnect });
         return;
       }
+      case OP.RESUMED: {
+        if (!this.positions || !this.position || typeof d.epoch !== 'string' || !isWhole(d.s)) return;
+        const previous = this.position;
+        this.resumed = true;
+        this.acked = d.s;
+        this.savePosition({ epoch: d.epoch, s: d.s });
+        if (d.reset) this.emit('reset', { epoch: d.epoch, s: d.s, previous });
+        return;
+      }
       case OP.DISPATCH:
-        this.emit('message', { type: frame.t, data: frame.d, sequence: frame.s });
+        if (this.resumed && isWhole(frame.s)) this.receiveNumbered(frame);
+        else this.emit('message', { type: frame.t, data: frame.d, sequence: frame.s });
         return;
       default:
         // Unknown opcodes are ignored, as Mesa clients do.
@@ -149,17 +219,23 @@ export class MesaClient {
   armWatchdog() {
     clearTimeout(this.timers.watchdog);
     if (!this.heartbeatInterval || this.stopped) return;
-    this.timers.watchdog = setTimeout(() => {
-      const ws = this.ws;
-      if (ws) { try { ws.close(4000, 'no heartbeat'); } catch { /* ignore */ } }
-      this.closed(4000, 'no heartbeat from the server');
-    }, this.heartbeatInterval * 3);
+    this.timers.watchdog = setTimeout(() => this.drop(4000, 'no heartbeat from the server'), this.heartbeatInterval * 3);
+  }
+
+  // Closes the connection from this side; a reconnect follows as after any close.
+  drop(code, reason) {
+    const ws = this.ws;
+    if (ws) { try { ws.close(code, reason); } catch { /* ignore */ } }
+    this.closed(code, reason);
   }
 
   closed(code, reason) {
     if (!this.ws && this.state === 'closed') return; // already handled
     this.ws = null;
     clearTimeout(this.timers.watchdog);
+    clearTimeout(this.timers.ack);
+    this.timers.ack = null;
+    this.resumed = false;
     const authRefused = code === POLICY_VIOLATION && this.credentials !== null && this.state !== 'authenticated';
     if (authRefused) {
       // Don't retry credentials the server refused: the application must get new ones.

@@ -84,7 +84,8 @@ for (const [type, data, code] of bad) {
 a.send('CHAT', { text: 'still here' });
 check(!!(await waitFor(b, (m) => m.type === 'CHAT' && m.data.text === 'still here')) && a.state === 'authenticated', 'connection survives bad input');
 
-const forged = connect(ann.body.token.replace(/.$/, (c) => (c === 'A' ? 'B' : 'A')));
+// Change the signature's first character: its last one also carries padding bits a decoder ignores.
+const forged = connect(ann.body.token.replace(/\.(.)/, (m, c) => `.${c === 'A' ? 'B' : 'A'}`));
 const refused = await forged.auth.then(() => 'accepted', (e) => e.message);
 check(refused !== 'accepted' && forged.closes.some((c) => c.code === 1008), `forged token refused: ${refused}`);
 
@@ -97,6 +98,107 @@ const b2 = connect(bob.body.token);
 await b2.auth;
 const synced = await waitFor(b2, (m) => m.type === 'DM' && m.data.text === 'while you were away');
 check(synced && synced.sequence === 1, `DM to an offline user is redelivered on sign-in (s=${synced && synced.sequence})`);
+
+// Resume extension (docs/resume.md): numbered DMs, resume without gap or duplicate, acknowledgements.
+if (!a.rules.includes('resume')) {
+  console.log('skip resume checks: the server does not offer the extension (Mesa 1.x only, e.g. with Redis)');
+} else {
+  const carol = await login(`Carol ${run}`);
+  const cid = carol.body.userId;
+  const store = (p = null) => ({ p, get() { return this.p; }, set(v) { this.p = v; } }); // app.js: localStorage
+  // A MesaClient resuming from `positions` that also records the raw frames it gets and sends.
+  const resumer = (positions) => {
+    const c = new MesaClient(wsUrl, { fallbackReconnectInterval: 0 });
+    Object.assign(c, { inbox: [], frames: [], sent: [], resets: [] });
+    const receive = c.receive.bind(c);
+    const sendRaw = c.sendRaw.bind(c);
+    c.inject = receive;
+    c.receive = (raw) => { c.frames.push(JSON.parse(raw)); receive(raw); };
+    c.sendRaw = (frame) => { c.sent.push(frame); return sendRaw(frame); };
+    c.on('message', (m) => c.inbox.push(m));
+    c.on('reset', (r) => c.resets.push(r));
+    c.auth = c.authenticate({ token: carol.body.token }, { positions });
+    return c;
+  };
+  const op23 = async (c, after = 0) => {
+    for (let t = 0; t < 8000; t += 25) {
+      const f = c.frames.filter((x) => x.op === 23)[after];
+      if (f) return f.d;
+      await sleep(25);
+    }
+    return null;
+  };
+  const numbered = (c) => c.frames.filter((f) => f.op === 0 && f.s !== undefined).map((f) => f.s);
+  const dmTo = (text) => a.send('DM', { to: cid, text });
+
+  const pos = store();
+  const c1 = resumer(pos);
+  await c1.auth;
+  const first = await op23(c1);
+  check(c1.sent.some((f) => f.op === 2 && f.d.resume && f.d.resume.epoch === null && f.d.resume.s === 0),
+    'resume: first sign-in sends op 2 with resume {epoch: null, s: 0}');
+  // Position 0 is served from the start while the user's log has dropped nothing: no reset for a new browser
+  // (this user has never been sent anything, so nothing is replayed either).
+  check(first && first.reset === false && first.s === 0 && typeof pos.p.epoch === 'string' && pos.p.s === 0
+    && c1.resets.length === 0, `resume: op 23 ${JSON.stringify(first)} → position stored ${JSON.stringify(pos.p)}`);
+  const s0 = pos.p.s;
+
+  dmTo('live 1');
+  const live1 = await waitFor(c1, (m) => m.data.text === 'live 1');
+  check(live1 && live1.position === s0 + 1 && pos.p.s === s0 + 1, `resume: a live DM carries s = ${live1 && live1.position}, position advanced`);
+  await sleep(1300);
+  check(c1.sent.filter((f) => f.op === 3).length === 1 && c1.sent.find((f) => f.op === 3).d.s === s0 + 1,
+    `resume: acknowledged once, debounced: ${JSON.stringify(c1.sent.filter((f) => f.op === 3))}`);
+  c1.send('WHO');
+  check(!!(await waitFor(c1, (m) => m.type === 'PRESENCE')) && c1.state === 'authenticated', 'resume: op 3 accepted, the connection stays open');
+
+  c1.disconnect();
+  await sleep(300);
+  const away = [1, 2, 3, 4, 5].map((i) => `away ${i}`);
+  for (const text of away) dmTo(text);
+  await sleep(500);
+  const c2 = resumer(pos);
+  await c2.auth;
+  const back = await op23(c2);
+  await waitFor(c2, (m) => m.data.text === 'away 5');
+  check(back && back.reset === false && back.s === s0 + 1, `resume: coming back from ${s0 + 1} → op 23 ${JSON.stringify(back)}`);
+  const got = c2.inbox.filter((m) => m.type === 'DM');
+  check(JSON.stringify(got.map((m) => m.data.text)) === JSON.stringify(away)
+      && got.every((m, i) => m.position === s0 + 2 + i) && JSON.stringify(numbered(c2)) === JSON.stringify(got.map((m) => m.position)),
+    `resume: the DMs sent while away arrive numbered, once, in order: ${JSON.stringify(numbered(c2))}`);
+
+  dmTo('live 2');
+  const live2 = await waitFor(c2, (m) => m.data.text === 'live 2');
+  const seq = numbered(c2);
+  check(live2 && live2.position === s0 + 7 && seq.every((s, i) => s === s0 + 2 + i),
+    `resume: replay then live is one stream without duplicates: ${JSON.stringify(seq)}`);
+
+  const dup = c2.inbox.length;
+  c2.inject(JSON.stringify({ op: 0, t: 'DM', d: { text: 'duplicate' }, s: s0 + 4 }));
+  check(c2.inbox.length === dup && c2.state === 'authenticated', 'resume: the client drops a message it already processed');
+  c2.inject(JSON.stringify({ op: 0, t: 'DM', d: { text: 'beyond a gap' }, s: s0 + 9 }));
+  check(c2.inbox.length === dup && c2.state !== 'authenticated', 'resume: on a gap the client drops the connection');
+  const again = await op23(c2, 1);
+  check(again && again.reset === false && again.s === s0 + 7, `resume: ...and resumes from its last position: ${JSON.stringify(again)}`);
+  dmTo('after the gap');
+  const after = await waitFor(c2, (m) => m.data.text === 'after the gap');
+  check(after && after.position === s0 + 8 && c2.inbox.filter((m) => m.type === 'DM').length === 7,
+    `resume: the stream goes on at s = ${after && after.position}`);
+
+  const plain = connect(carol.body.token);
+  await plain.auth;
+  await sleep(1300); // c2 acknowledges s0 + 8
+  dmTo('to every device');
+  const plainDm = await waitFor(plain, (m) => m.data.text === 'to every device');
+  check(plainDm && plainDm.sequence === undefined && !!(await waitFor(c2, (m) => m.data.text === 'to every device')),
+    'resume: a Mesa 1.x connection of the same user gets the same DM without s');
+  const old = resumer(store({ epoch: pos.p.epoch, s: s0 + 1 }));
+  await old.auth;
+  const stale = await op23(old);
+  check(stale && stale.reset === true && stale.s === s0 + 9 && old.resets.length === 1,
+    `resume: after the acknowledgement, an older position is answered with reset: ${JSON.stringify(stale)}`);
+  for (const c of [c2, plain, old]) c.disconnect();
+}
 
 const admin403 = await fetch(`${base}/api/admin/broadcast`, { method: 'POST', headers: { 'Content-Type': 'application/json', 'X-Admin-Key': 'wrong' }, body: '{"text":"x"}' });
 check(admin403.status === 403, 'admin broadcast with a wrong key → 403');
