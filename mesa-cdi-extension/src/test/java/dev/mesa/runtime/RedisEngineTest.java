@@ -192,6 +192,45 @@ class RedisEngineTest {
         }
     }
 
+    /** The same race on the durable path: eight Dispatchers log for one user at once; the log numbers all. */
+    @Test
+    void eightConcurrentDispatchersAreNumberedWithoutLossForAResumingClient() throws Exception {
+        int dispatchers = 8;
+        int each = 100;
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(dispatchers);
+        java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+        List<java.util.concurrent.Future<?>> done = new java.util.ArrayList<>();
+        for (int i = 0; i < dispatchers; i++) {
+            int id = i;
+            done.add(pool.submit(() -> {
+                try (var d = dev.mesa.runtime.redis.StandaloneDispatcher.connect(server.uri(), "it", true)) {
+                    go.await();
+                    for (int n = 0; n < each; n++) {
+                        d.dispatch(dev.mesa.Message.of("N", Map.of("from", id, "n", n)), List.of("ivo"));
+                    }
+                }
+                return null;
+            }));
+        }
+        go.countDown();
+        for (var f : done) {
+            f.get(60, java.util.concurrent.TimeUnit.SECONDS);
+        }
+        pool.shutdown();
+
+        RecordingTransport ivo = resume(open, "ivo", null, 0);
+        ivo.await(f -> f.getInt("s", 0) == dispatchers * each, Duration.ofSeconds(20));
+        List<JsonObject> got = ivo.json().stream().filter(f -> "N".equals(f.getString("t", null))).toList();
+        assertEquals(dispatchers * each, got.size(), "every message once");
+        int[] next = new int[dispatchers];
+        for (int i = 0; i < got.size(); i++) {
+            JsonObject f = got.get(i);
+            assertEquals(i + 1, f.getInt("s"), "one total order per user: 1..N");
+            JsonObject d = f.getJsonObject("d");
+            assertEquals(next[d.getInt("from")]++, d.getInt("n"), "each dispatcher's messages in the order it sent them");
+        }
+    }
+
     @Test
     void messagesForUsersNoInstanceHoldsWaitInMesasHashAndAreRedelivered() throws Exception {
         // Stored earlier by a Node Mesa server or Dispatcher.

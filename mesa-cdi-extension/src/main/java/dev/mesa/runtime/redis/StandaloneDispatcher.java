@@ -35,6 +35,10 @@ import dev.mesa.runtime.RedisSettings;
  */
 public final class StandaloneDispatcher implements Dispatcher, AutoCloseable {
 
+    /** The servers' defaults for the resume log (mesa.sync.max-messages, mesa.sync.retention). */
+    private static final int LOG_MAX_ENTRIES = Integer.parseInt(dev.mesa.MesaConfigKeys.SYNC_MAX_MESSAGES_DEFAULT);
+    private static final long LOG_RETENTION_MILLIS = java.time.Duration.ofHours(24).toMillis();
+
     private final UnifiedJedis redis;
     private final RedisKeys keys;
     private final boolean sync;
@@ -62,7 +66,8 @@ public final class StandaloneDispatcher implements Dispatcher, AutoCloseable {
      *
      * @param redisUri  {@code redis://[user:password@]host[:port][/database]} or {@code rediss://...}
      * @param namespace Mesa's namespace, or empty
-     * @param sync      store synced messages for recipients no instance holds, for redelivery
+     * @param sync      store synced messages for recipients no instance holds, for redelivery, and log them
+     *                  for the resume extension (with the servers' default retention)
      * @return the dispatcher
      */
     public static StandaloneDispatcher connect(String redisUri, String namespace, boolean sync) {
@@ -90,7 +95,15 @@ public final class StandaloneDispatcher implements Dispatcher, AutoCloseable {
             e = new Envelope(message, frame, Audience.USERS, users, Set.of());
         }
         if (sync && e.audience() == Audience.USERS && message.sync() && message.opcode() == Message.DISPATCH) {
-            // As Node Mesa's Dispatcher: a user no instance holds gets it stored, the others get it published.
+            // Logged first, so resuming clients get it numbered; then, as Node Mesa's Dispatcher, a user no
+            // instance holds gets it stored, the others get it published.
+            java.util.Map<String, Long> seqs = new java.util.LinkedHashMap<>();
+            String now = Long.toString(System.currentTimeMillis());
+            for (String user : e.users()) {
+                Object seq = redis.eval(Scripts.LOG_APPEND, keys.log(user), List.of(UUID.randomUUID().toString(), frame, now,
+                        Integer.toString(LOG_MAX_ENTRIES), Long.toString(LOG_RETENTION_MILLIS)));
+                seqs.put(user, ((Number) seq).longValue());
+            }
             Set<String> online = new LinkedHashSet<>();
             for (String user : e.users()) {
                 if (redis.sismember(keys.connectedClients(), user)) {
@@ -102,7 +115,7 @@ public final class StandaloneDispatcher implements Dispatcher, AutoCloseable {
             if (online.isEmpty()) {
                 return;
             }
-            e = new Envelope(message, frame, Audience.USERS, online, Set.of());
+            e = new Envelope(message, frame, Audience.USERS, online, Set.of(), seqs);
         }
         redis.publish(keys.channel(), Publication.encode(e, origin));
     }
