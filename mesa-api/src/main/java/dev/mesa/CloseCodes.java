@@ -22,6 +22,8 @@ public final class CloseCodes {
     public static final int MESSAGE_TOO_BIG = 1009;
     /** An unexpected server-side failure. */
     public static final int INTERNAL_ERROR = 1011;
+    /** The server cannot serve the connection now (a resume while Redis is unreachable); reconnect later. */
+    public static final int TRY_AGAIN_LATER = 1013;
     /** The client missed more heartbeats than {@code mesa.heartbeat.max-attempts} allows. */
     public static final int HEARTBEAT_TIMEOUT = 4000;
     /** The client did not read fast enough: its outbound queue ({@code mesa.limits.outbound-queue-size}) overflowed. */

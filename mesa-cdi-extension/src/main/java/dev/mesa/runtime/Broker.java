@@ -38,7 +38,7 @@ public interface Broker {
     /** @return whether this broker keeps the resume extension's per-user log, shared by the instances */
     boolean logs();
 
-    /** Reads a user's log for a resuming client; {@code then} may run on another thread. */
+    /** Reads a user's log for a resuming client; {@code then} may run on another thread, and gets null when the log cannot be read. */
     void readLog(String user, String epoch, long after, Consumer<Replay> then);
 
     /** A resuming client processed the user's messages up to {@code seq}. */

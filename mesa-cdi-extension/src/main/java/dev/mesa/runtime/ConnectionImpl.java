@@ -189,6 +189,10 @@ final class ConnectionImpl implements Connection, InboundHandler {
         synchronized (sequenceLock) {
             if (replaying) {
                 held.put(seq, frame);
+                if (held.size() > endpoint.settings().limits().outboundQueueSize()) {
+                    held.clear();
+                    violation(CloseCodes.SLOW_CONSUMER, "Too many messages while the replay was read");
+                }
                 return;
             }
             if (seq <= lastSequence) {
@@ -199,8 +203,18 @@ final class ConnectionImpl implements Connection, InboundHandler {
         }
     }
 
-    /** Sends the resume header and the replay, then what arrived live meanwhile, each message once. */
+    /**
+     * Sends the resume header and the replay, then what arrived live meanwhile, each message once; without a
+     * replay (the log could not be read) closes with 1013 so that the client resumes later.
+     */
     void replayed(Replay replay) {
+        if (replay == null) {
+            synchronized (sequenceLock) {
+                held.clear();
+            }
+            transport.close(CloseCodes.TRY_AGAIN_LATER, "Resume unavailable, reconnect later");
+            return;
+        }
         synchronized (sequenceLock) {
             StringBuilder header = new StringBuilder("{\"epoch\":");
             Frames.quote(replay.epoch(), header);

@@ -192,6 +192,19 @@ class RedisEngineTest {
         }
     }
 
+    @Test
+    void aResumeWhileRedisIsAwayIsToldToComeBackLater() throws Exception {
+        RecordingTransport legacy = login("lou");
+        server.kill();
+        RecordingTransport t = RecordingTransport.open(open);
+        t.text("{\"op\":2,\"d\":{\"token\":\"u:max\",\"resume\":{\"epoch\":null,\"s\":0}}}");
+        assertEquals(1013, t.awaitClose(Duration.ofSeconds(10)));
+        assertTrue(t.json().stream().anyMatch(f -> f.getInt("op") == 22), "authenticated first, then told to retry");
+        legacy.text("{\"op\":0,\"t\":\"ECHO\",\"d\":\"still served\"}");
+        assertEquals("still served", legacy.await(f -> "ECHO".equals(f.getString("t", null)), WAIT).getString("d"));
+        server.launch();
+    }
+
     /** The same race on the durable path: eight Dispatchers log for one user at once; the log numbers all. */
     @Test
     void eightConcurrentDispatchersAreNumberedWithoutLossForAResumingClient() throws Exception {

@@ -172,8 +172,7 @@ public final class RedisBroker implements Broker {
             }
             then.accept(new Replay(out.get(0).toString(), Long.parseLong(out.get(1).toString()),
                     "1".equals(out.get(2).toString()), entries));
-        }, () -> LOG.warning(() -> "Mesa could not read the log of a resuming client while Redis is away; "
-                + "it waits for its replay until it reconnects"));
+        }, () -> then.accept(null));
     }
 
     @Override
