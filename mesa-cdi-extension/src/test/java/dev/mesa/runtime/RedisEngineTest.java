@@ -193,6 +193,52 @@ class RedisEngineTest {
     }
 
     @Test
+    void clientsWhoseHistoryRedisLostAreToldSoByANewEpoch() throws Exception {
+        RecordingTransport sender = login("sender");
+        RecordingTransport t = resume(open, "nia", null, 0);
+        sender.text("{\"op\":0,\"t\":\"SEND\",\"d\":{\"ids\":[\"nia\"],\"type\":\"N\",\"payload\":1}}");
+        t.await(f -> f.getInt("s", 0) == 1, WAIT);
+        String epoch = t.json().stream().filter(f -> f.getInt("op") == 23).findFirst().orElseThrow().getJsonObject("d").getString("epoch");
+        t.close(1000, "");
+
+        server.kill();      // no persistence: the log is gone
+        server.launch();
+        Waits.until("resubscribed", () -> {
+            try {
+                return redis.publish("ws_it", "{\"message\":{\"op\":0,\"d\":{}},\"recipients\":[]}") == 1L;
+            } catch (RuntimeException e) {
+                return false; // this test's own pooled connection died with the old server
+            }
+        });
+        RecordingTransport back = resumeWhenRedisAnswers("nia", epoch, 1);
+        JsonObject h = back.json().stream().filter(f -> f.getInt("op") == 23).findFirst().orElseThrow().getJsonObject("d");
+        assertTrue(h.getBoolean("reset"), "its position cannot be served: it must resynchronise");
+        assertTrue(!epoch.equals(h.getString("epoch")), "a new epoch says the history was lost");
+        assertEquals(0, h.getInt("s"));
+    }
+
+    /** Resumes, retrying while the instance still drops Redis work after the outage (it closes with 1013 then). */
+    private RecordingTransport resumeWhenRedisAnswers(String user, String epoch, long s) throws InterruptedException {
+        long end = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (true) {
+            RecordingTransport t = RecordingTransport.open(open);
+            t.text("{\"op\":2,\"d\":{\"token\":\"u:" + user + "\",\"resume\":{\"epoch\":\"" + epoch + "\",\"s\":" + s + "}}}");
+            try {
+                t.await(f -> f.getInt("op") == 23 || t.closeCode() != 0, WAIT);
+            } catch (AssertionError e) {
+                // neither yet
+            }
+            if (t.json().stream().anyMatch(f -> f.getInt("op") == 23)) {
+                return t;
+            }
+            if (System.nanoTime() > end) {
+                throw new AssertionError("no op 23 after Redis returned; last close " + t.closeCode());
+            }
+            Thread.sleep(200);
+        }
+    }
+
+    @Test
     void aResumeWhileRedisIsAwayIsToldToComeBackLater() throws Exception {
         RecordingTransport legacy = login("lou");
         server.kill();
