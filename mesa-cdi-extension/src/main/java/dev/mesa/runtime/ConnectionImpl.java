@@ -57,8 +57,13 @@ final class ConnectionImpl implements Connection, InboundHandler {
 
     // The resume stream: numbered frames leave in order, once; while a replay is read they wait here.
     private final Object sequenceLock = new Object();
+    private static final long GAP_WAIT_MILLIS = 200;
     private long lastSequence;
     private boolean replaying;
+    private boolean gapCheckPending;
+    private int gapTries;
+    private static final int MAX_GAP_TRIES = 3;
+    private volatile String epoch;
     private final java.util.TreeMap<Long, String> held = new java.util.TreeMap<>();
     private volatile long lastInbound = openedAt;
 
@@ -184,28 +189,32 @@ final class ConnectionImpl implements Connection, InboundHandler {
         }
     }
 
-    /** Sends a numbered frame in order: duplicates (a replay and live delivery of one message) are dropped. */
+    /**
+     * Sends numbered frames strictly in order of {@code s}, each once. Instances number a user's messages
+     * in one log but deliver them through different paths (at once here, through pub/sub from elsewhere),
+     * so {@code s} can arrive out of order: a frame ahead of the next expected one waits briefly, and a gap
+     * that persists (a publication this instance missed) is filled from the log.
+     */
     void sendSequenced(String frame, long seq) {
         synchronized (sequenceLock) {
-            if (replaying) {
-                held.put(seq, frame);
-                if (held.size() > endpoint.settings().limits().outboundQueueSize()) {
-                    held.clear();
-                    violation(CloseCodes.SLOW_CONSUMER, "Too many messages while the replay was read");
-                }
-                return;
-            }
             if (seq <= lastSequence) {
                 return;
             }
-            lastSequence = seq;
-            sendFrame(frame);
+            held.put(seq, frame);
+            if (held.size() > endpoint.settings().limits().outboundQueueSize()) {
+                held.clear();
+                violation(CloseCodes.SLOW_CONSUMER, "Too many numbered messages waiting for an earlier one");
+                return;
+            }
+            if (!replaying) {
+                flushInOrder();
+            }
         }
     }
 
     /**
-     * Sends the resume header and the replay, then what arrived live meanwhile, each message once; without a
-     * replay (the log could not be read) closes with 1013 so that the client resumes later.
+     * Sends the resume header and the replay, then what arrived live meanwhile, in order and once; without
+     * a replay (the log could not be read) closes with 1013 so that the client resumes later.
      */
     void replayed(Replay replay) {
         if (replay == null) {
@@ -220,15 +229,75 @@ final class ConnectionImpl implements Connection, InboundHandler {
             Frames.quote(replay.epoch(), header);
             header.append(",\"s\":").append(replay.from()).append(",\"reset\":").append(replay.reset()).append('}');
             sendFrame(Frames.frame(23, header.toString(), null, 0));
+            epoch = replay.epoch();
             lastSequence = replay.from();
             replaying = false;
             for (Replay.Entry e : replay.entries()) {
-                sendSequenced(Frames.withSequence(e.frame(), e.seq()), e.seq());
+                held.putIfAbsent(e.seq(), Frames.withSequence(e.frame(), e.seq()));
             }
-            for (var e : held.entrySet()) {
-                sendSequenced(e.getValue(), e.getKey());
+            flushInOrder();
+        }
+    }
+
+    /** Sends what is held from the next expected {@code s} on while contiguous; a remaining gap is checked later. */
+    private void flushInOrder() {
+        while (!held.isEmpty()) {
+            long first = held.firstKey();
+            if (first <= lastSequence) {
+                held.pollFirstEntry();
+            } else if (first == lastSequence + 1) {
+                lastSequence = first;
+                sendFrame(held.pollFirstEntry().getValue());
+            } else {
+                break;
             }
-            held.clear();
+        }
+        if (!held.isEmpty() && !gapCheckPending) {
+            gapCheckPending = true;
+            endpoint.sync().later(GAP_WAIT_MILLIS, this::gapCheck);
+        }
+    }
+
+    /** A gap outlived the wait: read what is missing from the log. */
+    private void gapCheck() {
+        long after;
+        synchronized (sequenceLock) {
+            gapCheckPending = false;
+            if (held.isEmpty() || replaying || closed.get()) {
+                return;
+            }
+            after = lastSequence;
+        }
+        String user = userId;
+        if (user != null) {
+            endpoint.sync().fill(user, epoch, after, this::filled);
+        }
+    }
+
+    /**
+     * Merges what the log had with what is held. A gap the log cannot fill after a few tries (trimmed, or
+     * the log was lost) is handed to the client: it gets what is held, sees the gap, and resumes.
+     */
+    private void filled(Replay replay) {
+        synchronized (sequenceLock) {
+            long before = lastSequence;
+            if (replay != null && !replay.reset()) {
+                for (Replay.Entry e : replay.entries()) {
+                    if (e.seq() > lastSequence) {
+                        held.putIfAbsent(e.seq(), Frames.withSequence(e.frame(), e.seq()));
+                    }
+                }
+            }
+            flushInOrder();
+            gapTries = lastSequence > before ? 0 : gapTries + 1;
+            if (!held.isEmpty() && (replay == null || replay.reset() || gapTries >= MAX_GAP_TRIES)) {
+                for (var e : held.entrySet()) {
+                    lastSequence = e.getKey();
+                    sendFrame(e.getValue());
+                }
+                held.clear();
+                gapTries = 0;
+            }
         }
     }
 

@@ -230,6 +230,25 @@ class SyncService {
         broker.readLog(user, resume.epoch(), resume.seq(), c::replayed);
     }
 
+    /** Runs {@code task} on the shared timer after {@code millis}. */
+    void later(long millis, Runnable task) {
+        timer.after(millis, task);
+    }
+
+    /** Reads the user's log after {@code after} to fill a connection's gap; {@code then} gets null if it cannot. */
+    void fill(String user, String epoch, long after, java.util.function.Consumer<Replay> then) {
+        UserLog l = log;
+        if (l != null) {
+            synchronized (lock(user)) {
+                then.accept(l.read(user, epoch, after));
+            }
+        } else if (resumeOffered) {
+            broker.readLog(user, epoch, after, then);
+        } else {
+            then.accept(null);
+        }
+    }
+
     /** A resuming client processed everything up to {@code seq}: the log lets it go. */
     void acknowledged(String user, long seq) {
         UserLog l = log;

@@ -192,6 +192,38 @@ class RedisEngineTest {
         }
     }
 
+    /** Both instances number messages for one user at once: each connection still gets 1..N in order, once. */
+    @Test
+    void numberedMessagesFromTwoInstancesArriveInOrderWithoutGaps() throws Exception {
+        try (Deployment other = Deployment.of(Map.of(
+                "mesa.redis.uri", server.uri(), "mesa.namespace", "it", "mesa.sync.enabled", "true"), EngineTest.Open.class)) {
+            EndpointRuntime b = other.endpoint("/open");
+            RecordingTransport onA = resume(open, "zed", null, 0);
+            RecordingTransport onB = resume(b, "zed", null, 0);
+            RecordingTransport senderA = login("sa");
+            RecordingTransport senderB = RecordingTransport.open(b);
+            senderB.text("{\"op\":2,\"d\":{\"token\":\"u:sb\"}}");
+            senderB.await(f -> f.getInt("op") == 22, WAIT);
+            int each = 150;
+            Thread t = new Thread(() -> {
+                for (int i = 0; i < each; i++) {
+                    senderB.text("{\"op\":0,\"t\":\"SEND\",\"d\":{\"ids\":[\"zed\"],\"type\":\"N\",\"payload\":" + (1000 + i) + "}}");
+                }
+            });
+            t.start();
+            for (int i = 0; i < each; i++) {
+                senderA.text("{\"op\":0,\"t\":\"SEND\",\"d\":{\"ids\":[\"zed\"],\"type\":\"N\",\"payload\":" + i + "}}");
+            }
+            t.join(10_000);
+            for (RecordingTransport c : List.of(onA, onB)) {
+                c.await(f -> f.getInt("s", 0) == 2 * each, Duration.ofSeconds(15));
+                List<Integer> seqs = c.json().stream().filter(f -> "N".equals(f.getString("t", null))).map(f -> f.getInt("s")).toList();
+                assertEquals(java.util.stream.IntStream.rangeClosed(1, 2 * each).boxed().toList(), seqs,
+                        "each connection: 1..N in order, no gap, no duplicate");
+            }
+        }
+    }
+
     @Test
     void clientsWhoseHistoryRedisLostAreToldSoByANewEpoch() throws Exception {
         RecordingTransport sender = login("sender");
