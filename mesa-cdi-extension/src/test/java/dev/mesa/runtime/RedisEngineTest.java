@@ -158,26 +158,7 @@ class RedisEngineTest {
     void eightConcurrentDispatchersNeverLoseAStoredMessage() throws Exception {
         int dispatchers = 8;
         int each = 100;
-        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(dispatchers);
-        java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
-        List<java.util.concurrent.Future<?>> done = new java.util.ArrayList<>();
-        for (int i = 0; i < dispatchers; i++) {
-            int id = i;
-            done.add(pool.submit(() -> {
-                try (var d = dev.mesa.runtime.redis.StandaloneDispatcher.connect(server.uri(), "it", true)) {
-                    go.await();
-                    for (int n = 0; n < each; n++) {
-                        d.dispatch(dev.mesa.Message.of("N", Map.of("from", id, "n", n)), List.of("ivy"));
-                    }
-                }
-                return null;
-            }));
-        }
-        go.countDown();
-        for (var f : done) {
-            f.get(60, java.util.concurrent.TimeUnit.SECONDS);
-        }
-        pool.shutdown();
+        dispatchConcurrently("ivy", dispatchers, each);
 
         RecordingTransport ivy = login("ivy");
         ivy.await(f -> f.getInt("s", 0) == dispatchers * each, Duration.ofSeconds(20));
@@ -283,11 +264,8 @@ class RedisEngineTest {
         server.launch();
     }
 
-    /** The same race on the durable path: eight Dispatchers log for one user at once; the log numbers all. */
-    @Test
-    void eightConcurrentDispatchersAreNumberedWithoutLossForAResumingClient() throws Exception {
-        int dispatchers = 8;
-        int each = 100;
+    /** Eight standalone Dispatchers (sync on) send {from, n} to one user at once, each in its own order. */
+    private void dispatchConcurrently(String user, int dispatchers, int each) throws Exception {
         java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(dispatchers);
         java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
         List<java.util.concurrent.Future<?>> done = new java.util.ArrayList<>();
@@ -297,7 +275,7 @@ class RedisEngineTest {
                 try (var d = dev.mesa.runtime.redis.StandaloneDispatcher.connect(server.uri(), "it", true)) {
                     go.await();
                     for (int n = 0; n < each; n++) {
-                        d.dispatch(dev.mesa.Message.of("N", Map.of("from", id, "n", n)), List.of("ivo"));
+                        d.dispatch(dev.mesa.Message.of("N", Map.of("from", id, "n", n)), List.of(user));
                     }
                 }
                 return null;
@@ -308,6 +286,14 @@ class RedisEngineTest {
             f.get(60, java.util.concurrent.TimeUnit.SECONDS);
         }
         pool.shutdown();
+    }
+
+    /** The same race on the durable path: eight Dispatchers log for one user at once; the log numbers all. */
+    @Test
+    void eightConcurrentDispatchersAreNumberedWithoutLossForAResumingClient() throws Exception {
+        int dispatchers = 8;
+        int each = 100;
+        dispatchConcurrently("ivo", dispatchers, each);
 
         RecordingTransport ivo = resume(open, "ivo", null, 0);
         ivo.await(f -> f.getInt("s", 0) == dispatchers * each, Duration.ofSeconds(20));
