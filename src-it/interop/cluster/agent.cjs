@@ -185,6 +185,93 @@ const commands = {
     return {};
   },
 
+  // ---- commands of MixedClusterIT (message sync in a mixed cluster); the ones above are unchanged
+
+  /**
+   * Like startServer, but with message sync: sync {enabled: true}, authentication.storeConnectedUsers
+   * true (1.5.8's default, explicit here). Stopped with stopServer.
+   */
+  async startSyncServer({ redis, namespace }) {
+    const httpServer = http.createServer((req, res) => {
+      res.writeHead(404);
+      res.end();
+    });
+    await new Promise((resolve, reject) => {
+      httpServer.once('error', reject);
+      httpServer.listen(0, '127.0.0.1', resolve);
+    });
+    const config = {
+      server: httpServer,
+      path: '/node',
+      redis,
+      gracefullyExit: false,
+      sync: { enabled: true },
+      authentication: { storeConnectedUsers: true }
+    };
+    if (namespace) config.namespace = namespace;
+    const server = new Server(config);
+    server.on('error', (error) => console.log(`node sync server error: ${error && error.message}`));
+    for (const connection of [server.redis, server.publisher, server.subscriber]) {
+      if (connection) connection.on('error', (e) => console.log(`node sync server redis: ${e.message}`));
+    }
+    server.on('connection', (client) => {
+      client.authenticate((credentials, done) => {
+        const id = token(credentials);
+        if (id) return done(null, { id, user: { id, name: `User ${id}` } });
+        return done(new Error('bad token'));
+      });
+      client.on('message', (message) => {
+        if (message.type === 'ECHO') client.send(new Message(0, message.data, 'ECHO'), true);
+      });
+    });
+    const id = `s${++nextId}`;
+    const url = `ws://127.0.0.1:${httpServer.address().port}/node`;
+    servers.set(id, { server, httpServer, url });
+    return { server: id, url };
+  },
+
+  /**
+   * The Node server's own server.send(new Message(0, data, type), recipients, excluding) (recipients
+   * absent: the global send). Awaits send() (with sync it checks presence first), then a PING on the
+   * server's publisher, so a PUBLISH it made has been executed. A message stored for an offline
+   * recipient is written later (1.5.8 does not await its HGET/HSET): poll undelivered_messages.
+   */
+  async serverSend({ server: id, recipients, excluding, type, data }) {
+    const s = servers.get(id);
+    if (!s) throw new Error(`no server ${id}`);
+    await s.server.send(new Message(0, data, type), recipients || undefined, excluding || undefined);
+    await withTimeout(s.server.publisher.ping(), 5000, 'PING after server.send');
+    return {};
+  },
+
+  /**
+   * A Dispatcher(redis, {namespace, sync: {enabled: true}}): dispatchMessage is awaited (it checks
+   * connected_clients per recipient, stores for the offline ones, publishes to the others), then a
+   * PING on its publisher. Stores are not awaited by 1.5.8: poll undelivered_messages.
+   */
+  async syncDispatch({ redis, namespace, recipients, excluding, type, data }) {
+    const key = `sync|${redis}|${namespace || ''}`;
+    let dispatcher = dispatchers.get(key);
+    if (!dispatcher) {
+      const config = { sync: { enabled: true } };
+      if (namespace) config.namespace = namespace;
+      dispatcher = new Dispatcher(redis, config);
+      dispatcher.redis.on('error', (e) => console.log(`sync dispatcher redis: ${e.message}`));
+      dispatcher.publisher.on('error', (e) => console.log(`sync dispatcher publisher: ${e.message}`));
+      dispatchers.set(key, dispatcher);
+    }
+    let to = recipients || ['*'];
+    if (excluding) to = to.filter((r) => excluding.indexOf(r) === -1);
+    await dispatcher.dispatchMessage(new Message(0, data, type), to);
+    await withTimeout(dispatcher.publisher.ping(), 5000, 'PING after sync dispatch');
+    return {};
+  },
+
+  /** Every raw frame the client received so far (op, d, t, s as sent), in order. */
+  async frames({ client: id }) {
+    return { frames: clients.get(id).frames };
+  },
+
   async shutdown() {
     setImmediate(shutdown);
     return {};

@@ -105,8 +105,9 @@ public final class MesaCluster implements BeforeAllCallback, AfterAllCallback {
     @Override
     public void beforeAll(ExtensionContext context) {
         Path root = Path.of(System.getProperty("mesa.it.cluster.dir", "target/cluster")).toAbsolutePath();
-        Reaper.killStale(root);
         base = root.resolve(context.getRequiredTestClass().getSimpleName());
+        // Only this class's own leftovers: another build may be running other classes from the same tree.
+        Reaper.killStale(base);
         Path wlp = wlp();
         try {
             LibertyInstance.deleteTree(base);
