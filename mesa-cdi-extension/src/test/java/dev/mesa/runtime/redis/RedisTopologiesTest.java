@@ -88,6 +88,43 @@ class RedisTopologiesTest {
         exercise(settings, key -> cli("127.0.0.1:" + master, key));
     }
 
+    /** rediss:// with an ACL user, a password and a database: the URI form the guide documents, for real. */
+    @Test
+    void tlsWithAnAclUserAndADatabase() throws Exception {
+        Path dir = Files.createTempDirectory("mesa-tls");
+        String cert = dir.resolve("cert.pem").toString();
+        String key = dir.resolve("key.pem").toString();
+        String trust = dir.resolve("trust.p12").toString();
+        run("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", cert, "-days", "1",
+                "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1");
+        run("keytool", "-importcert", "-noprompt", "-alias", "redis", "-file", cert, "-keystore", trust,
+                "-storetype", "PKCS12", "-storepass", "changeit");
+        assertTrue(Files.size(Path.of(trust)) > 0, "truststore made");
+        // The JVM's default SSL context is built on first use; nothing in this module used TLS before.
+        System.setProperty("javax.net.ssl.trustStore", trust);
+        System.setProperty("javax.net.ssl.trustStorePassword", "changeit");
+        System.setProperty("javax.net.ssl.trustStoreType", "PKCS12");
+        int port = freePort();
+        start(dir, "--port", "0", "--tls-port", Integer.toString(port), "--bind", "127.0.0.1",
+                "--tls-cert-file", cert, "--tls-key-file", key, "--tls-ca-cert-file", cert, "--tls-auth-clients", "no",
+                "--user", "default", "off", "--user", "mesa", "on", ">s3cret", "~*", "&*", "+@all",
+                "--save", "", "--appendonly", "no");
+        Waits.until("TLS redis on " + port, () -> {
+            try (Socket sock = new Socket("127.0.0.1", port)) {
+                return true;
+            } catch (IOException e) {
+                return false;
+            }
+        });
+        RedisSettings settings = new RedisSettings(java.net.URI.create("rediss://mesa:s3cret@127.0.0.1:" + port + "/3"),
+                null, List.of(), List.of(), null, null, false, Duration.ofSeconds(2), Duration.ofSeconds(3));
+        exercise(settings, setKey -> run("redis-cli", "--tls", "--cacert", cert, "-h", "127.0.0.1", "-p", Integer.toString(port),
+                "--user", "mesa", "--pass", "s3cret", "--no-auth-warning", "-n", "3", "smembers", setKey));
+        String db0 = run("redis-cli", "--tls", "--cacert", cert, "-h", "127.0.0.1", "-p", Integer.toString(port),
+                "--user", "mesa", "--pass", "s3cret", "--no-auth-warning", "-n", "0", "dbsize");
+        assertEquals("0", db0.trim(), "everything went to database 3");
+    }
+
     /** Two brokers as two instances: a publication crosses, presence and the store work. */
     private void exercise(RedisSettings settings, Cli redis) throws Exception {
         LinkedBlockingQueue<Envelope> atB = new LinkedBlockingQueue<>();
