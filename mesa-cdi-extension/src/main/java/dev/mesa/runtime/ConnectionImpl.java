@@ -201,15 +201,16 @@ final class ConnectionImpl implements Connection, InboundHandler {
                 return;
             }
             held.put(seq, frame);
-            if (held.size() > endpoint.settings().limits().outboundQueueSize()) {
-                held.clear();
-                violation(CloseCodes.SLOW_CONSUMER, "Too many numbered messages waiting for an earlier one");
+            if (held.size() <= endpoint.settings().limits().outboundQueueSize()) {
+                if (!replaying) {
+                    flushInOrder();
+                }
                 return;
             }
-            if (!replaying) {
-                flushInOrder();
-            }
+            held.clear();
         }
+        // Closed outside the lock: close callbacks (observers that send, say) must not run while it is held.
+        violation(CloseCodes.SLOW_CONSUMER, "Too many numbered messages waiting for an earlier one");
     }
 
     /**

@@ -26,6 +26,12 @@ import dev.mesa.runtime.Transport;
 final class MesaWebSocketEndpoint extends Endpoint {
 
     private static final Logger LOG = Logger.getLogger("dev.mesa");
+    /** Closes slow consumers off the sending thread; closing is quick, so one thread serves every endpoint. */
+    private static final java.util.concurrent.Executor CLOSER = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "mesa-closer");
+        t.setDaemon(true);
+        return t;
+    });
 
     private final EndpointRuntime runtime;
     private Session session;
@@ -46,7 +52,7 @@ final class MesaWebSocketEndpoint extends Endpoint {
         session.setMaxTextMessageBufferSize(limits.maxMessageSize());
         session.setMaxBinaryMessageBufferSize(1024);
         session.getAsyncRemote().setSendTimeout(limits.sendTimeout().toMillis());
-        outbox = new Outbox(new SessionWriter(), limits.outboundQueueSize(), CloseCodes.SLOW_CONSUMER);
+        outbox = new Outbox(new SessionWriter(), limits.outboundQueueSize(), CloseCodes.SLOW_CONSUMER, CLOSER);
         session.addMessageHandler(String.class, (MessageHandler.Partial<String>) this::onText);
         session.addMessageHandler(ByteBuffer.class, (MessageHandler.Partial<ByteBuffer>) (data, last) ->
                 refuse(CloseCodes.UNSUPPORTED_DATA, "Binary frames are not supported"));

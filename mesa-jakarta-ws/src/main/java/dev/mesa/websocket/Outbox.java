@@ -31,6 +31,7 @@ final class Outbox {
     private final Writer writer;
     private final int capacity;
     private final int overflowCode;
+    private final java.util.concurrent.Executor closer;
     private final ArrayDeque<Object> queue = new ArrayDeque<>();
     private boolean writing;
     private boolean closeQueued;
@@ -38,10 +39,15 @@ final class Outbox {
     private int closeCode;
     private String closeReason;
 
-    Outbox(Writer writer, int capacity, int overflowCode) {
+    /**
+     * @param closer runs the close of a connection whose queue overflowed: not on the sender's thread, which
+     *               may hold locks of its own (a broadcast in progress) that close callbacks must not meet
+     */
+    Outbox(Writer writer, int capacity, int overflowCode, java.util.concurrent.Executor closer) {
         this.writer = writer;
         this.capacity = capacity;
         this.overflowCode = overflowCode;
+        this.closer = closer;
     }
 
     /** Queues a frame; overflow closes the connection at once. */
@@ -67,7 +73,7 @@ final class Outbox {
             pump();
         } else {
             // The queue was full: this client does not keep up, and must not hold up anyone else.
-            writer.close(overflowCode, "Outbound queue overflow");
+            closer.execute(() -> writer.close(overflowCode, "Outbound queue overflow"));
         }
     }
 

@@ -54,7 +54,7 @@ class OutboxTest {
     @Test
     void writesOneAtATimeInOrder() {
         ManualWriter w = new ManualWriter(false);
-        Outbox box = new Outbox(w, 10, 4001);
+        Outbox box = new Outbox(w, 10, 4001, Runnable::run);
         box.send("a");
         box.send("b");
         box.send("c");
@@ -71,7 +71,7 @@ class OutboxTest {
     @Test
     void overflowClosesWith4001AndDropsEverything() {
         ManualWriter w = new ManualWriter(false);
-        Outbox box = new Outbox(w, 2, 4001);
+        Outbox box = new Outbox(w, 2, 4001, Runnable::run);
         box.send("in flight");
         box.send("q1");
         box.send("q2");
@@ -88,7 +88,7 @@ class OutboxTest {
     @Test
     void closeWaitsForQueuedFramesAbortDoesNot() {
         ManualWriter w = new ManualWriter(false);
-        Outbox box = new Outbox(w, 10, 4001);
+        Outbox box = new Outbox(w, 10, 4001, Runnable::run);
         box.send("a");
         box.send("bye");
         box.close(1000, "done");
@@ -101,7 +101,7 @@ class OutboxTest {
         assertEquals(List.of("a", "bye"), w.written);
 
         ManualWriter w2 = new ManualWriter(false);
-        Outbox box2 = new Outbox(w2, 10, 4001);
+        Outbox box2 = new Outbox(w2, 10, 4001, Runnable::run);
         box2.send("a");
         box2.send("dropped");
         box2.abort(1008, "now");
@@ -113,7 +113,7 @@ class OutboxTest {
     @Test
     void writesThatCompleteInlineDoNotGrowTheStack() {
         ManualWriter w = new ManualWriter(true);
-        Outbox box = new Outbox(w, 1_000_000, 4001);
+        Outbox box = new Outbox(w, 1_000_000, 4001, Runnable::run);
         // Fill the queue behind a first write held back, then let everything complete inline.
         ManualWriter held = new ManualWriter(false);
         Outbox heldBox = new Outbox(new Outbox.Writer() {
@@ -132,7 +132,7 @@ class OutboxTest {
             @Override
             public void close(int code, String reason) {
             }
-        }, 1_000_000, 4001);
+        }, 1_000_000, 4001, Runnable::run);
         for (int i = 0; i < 200_000; i++) {
             heldBox.send("f" + i);
         }
@@ -141,6 +141,22 @@ class OutboxTest {
         assertEquals("f199999", w.written.get(w.written.size() - 1));
         box.send("x");
         assertTrue(w.written.contains("x"));
+    }
+
+    @Test
+    void theOverflowCloseRunsOnTheCloserNotTheSendersThread() {
+        ManualWriter w = new ManualWriter(false);
+        List<Runnable> later = new ArrayList<>();
+        Outbox box = new Outbox(w, 1, 4001, later::add);
+        box.send("in flight");
+        box.send("queued");
+        box.send("overflow");
+        assertNull(w.closeCode, "nothing closed on the sender's thread");
+        assertEquals(1, later.size());
+        later.get(0).run();
+        assertEquals(4001, w.closeCode);
+        box.send("after");
+        assertEquals(List.of("in flight"), w.written);
     }
 
     @Test
@@ -156,7 +172,7 @@ class OutboxTest {
             public void close(int code, String reason) {
                 codes.add(code);
             }
-        }, 10, 4001);
+        }, 10, 4001, Runnable::run);
         box.send("a");
         box.send("b");
         assertEquals(List.of(4001), codes);
