@@ -3,6 +3,8 @@ package dev.mesa;
 import java.util.Collection;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 
 /**
  * Sends messages to users from anywhere in the application: an EJB, a REST
@@ -51,4 +53,22 @@ public interface Dispatcher {
      * @param excluding  user ids that must not receive it
      */
     void dispatch(Message message, Collection<String> recipients, Collection<String> excluding);
+
+    /**
+     * Sends like {@link #dispatch(Message, Collection, Collection)}, and says when the message is safe.
+     * The stage completes once the message is logged for its recipients (the resume extension's log) and
+     * handed to the other instances; it completes exceptionally when that cannot happen (Redis unreachable),
+     * so the caller can report the failure or retry. It never blocks: a REST resource can return it.
+     *
+     * <p>On a single instance, and for implementations without a shared log, it completes at once.
+     *
+     * @param message    the message
+     * @param recipients user ids, or {@code ["*"]} for everyone authenticated
+     * @param excluding  user ids that must not receive it
+     * @return a stage that completes when the message is durable
+     */
+    default CompletionStage<Void> dispatchAsync(Message message, Collection<String> recipients, Collection<String> excluding) {
+        dispatch(message, recipients, excluding);
+        return CompletableFuture.completedFuture(null);
+    }
 }

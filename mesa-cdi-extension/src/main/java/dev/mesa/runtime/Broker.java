@@ -32,8 +32,9 @@ public interface Broker {
      *                 which a synced message is stored if no other instance holds them either; empty unless
      *                 sync is on
      * @param toLog    recipients whose log takes the message first (only when this broker {@link #logs()})
+     * @return completes once the message is logged and handed to the other instances; exceptionally when not
      */
-    void publish(Envelope envelope, Set<String> away, Set<String> toLog);
+    java.util.concurrent.CompletionStage<Void> publish(Envelope envelope, Set<String> away, Set<String> toLog);
 
     /** @return whether this broker keeps the resume extension's per-user log, shared by the instances */
     boolean logs();

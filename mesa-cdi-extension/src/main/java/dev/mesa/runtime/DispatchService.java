@@ -4,6 +4,8 @@ import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
@@ -41,26 +43,28 @@ class DispatchService implements Mesa, Dispatcher {
 
     @Override
     public void dispatch(Message message, Collection<String> recipients, Collection<String> excluding) {
+        dispatchAsync(message, recipients, excluding);
+    }
+
+    @Override
+    public CompletionStage<Void> dispatchAsync(Message message, Collection<String> recipients, Collection<String> excluding) {
         Objects.requireNonNull(recipients, "recipients");
         Set<String> excluded = copy(excluding == null ? Set.of() : excluding, "excluding");
         if (recipients.contains(EVERYONE)) {
-            publish(message, Audience.AUTHENTICATED, Set.of(), excluded);
-        } else {
-            Set<String> users = copy(recipients, "recipients");
-            users.removeAll(excluded);
-            if (!users.isEmpty()) {
-                publish(message, Audience.USERS, users, Set.of());
-            }
+            return publish(message, Audience.AUTHENTICATED, Set.of(), excluded);
         }
+        Set<String> users = copy(recipients, "recipients");
+        users.removeAll(excluded);
+        return users.isEmpty() ? CompletableFuture.completedFuture(null) : publish(message, Audience.USERS, users, Set.of());
     }
 
-    private void publish(Message message, Audience audience, Set<String> users, Set<String> excluding) {
+    private CompletionStage<Void> publish(Message message, Audience audience, Set<String> users, Set<String> excluding) {
         Objects.requireNonNull(message, "message");
         String frame = message.opcode() == Message.INTERNAL ? "" : codec.encode(message, 0);
         Envelope envelope = new Envelope(message, frame, audience, users, excluding);
         // Here first: local recipients never wait on the network, and still get it while Redis is away.
         LocalDelivery.Pending pending = delivery.deliver(envelope);
-        broker.publish(envelope, pending.away(), pending.toLog());
+        return broker.publish(envelope, pending.away(), pending.toLog());
     }
 
     private static Set<String> copy(Collection<String> ids, String what) {

@@ -13,7 +13,8 @@ final class InMemoryBroker implements Broker {
     }
 
     @Override
-    public void publish(Envelope envelope, Set<String> away, Set<String> toLog) {
+    public java.util.concurrent.CompletionStage<Void> publish(Envelope envelope, Set<String> away, Set<String> toLog) {
+        return java.util.concurrent.CompletableFuture.completedFuture(null);
     }
 
     /** A single instance keeps its resume log in {@link SyncService}, in memory. */

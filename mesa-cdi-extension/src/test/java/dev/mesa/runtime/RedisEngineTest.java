@@ -251,6 +251,24 @@ class RedisEngineTest {
         }
     }
 
+    /** dispatchAsync completes once the message is in the recipient's log, and fails when Redis is away. */
+    @Test
+    void dispatchAsyncCompletesWhenTheMessageIsDurable() throws Exception {
+        dev.mesa.Dispatcher dispatcher = deployment.bean(dev.mesa.Dispatcher.class);
+        resume(open, "ola", null, 0).close(1000, "");
+        dispatcher.dispatchAsync(dev.mesa.Message.of("N", 1), List.of("ola"), List.of())
+                .toCompletableFuture().get(5, java.util.concurrent.TimeUnit.SECONDS);
+        assertEquals(1L, redis.xlen("{mesa_it:ola}:log"), "logged by the time the stage completed");
+
+        server.kill();
+        java.util.concurrent.CompletableFuture<Void> failed = dispatcher.dispatchAsync(dev.mesa.Message.of("N", 2),
+                List.of("ola"), List.of()).toCompletableFuture();
+        java.util.concurrent.ExecutionException e = org.junit.jupiter.api.Assertions.assertThrows(
+                java.util.concurrent.ExecutionException.class, () -> failed.get(10, java.util.concurrent.TimeUnit.SECONDS));
+        assertTrue(e.getCause().getMessage().contains("Redis is unreachable"), e.getCause().getMessage());
+        server.launch();
+    }
+
     @Test
     void aResumeWhileRedisIsAwayIsToldToComeBackLater() throws Exception {
         RecordingTransport legacy = login("lou");

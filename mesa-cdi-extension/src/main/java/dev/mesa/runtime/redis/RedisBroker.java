@@ -112,9 +112,11 @@ public final class RedisBroker implements Broker {
     }
 
     @Override
-    public void publish(Envelope envelope, Set<String> away, Set<String> toLog) {
+    public java.util.concurrent.CompletionStage<Void> publish(Envelope envelope, Set<String> away, Set<String> toLog) {
+        java.util.concurrent.CompletableFuture<Void> done = new java.util.concurrent.CompletableFuture<>();
         if (stopped) {
-            return;
+            done.completeExceptionally(new IllegalStateException("Mesa is stopping"));
+            return done;
         }
         String plain = toLog.isEmpty() ? Publication.encode(envelope, instance) : null;
         worker.submit("publish a message", () -> { }, r -> {
@@ -135,13 +137,17 @@ public final class RedisBroker implements Broker {
             if (!e.sequences().isEmpty()) {
                 numberedHere.accept(e);
             }
+            done.complete(null);
         }, () -> {
+            done.completeExceptionally(new IllegalStateException("Redis is unreachable: the message was delivered on this "
+                    + "instance only, not logged and not published"));
             // Redis is away: resuming connections here still get it, unnumbered (not logged, not replayable).
             if (!toLog.isEmpty()) {
                 Map<String, Long> none = new HashMap<>();
                 numberedHere.accept(envelope.numbered(none));
             }
         });
+        return done;
     }
 
     private Map<String, Long> append(UnifiedJedis r, String frame, Set<String> users) {

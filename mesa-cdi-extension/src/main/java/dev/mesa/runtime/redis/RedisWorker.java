@@ -74,6 +74,8 @@ final class RedisWorker {
             if (dropped.getAndIncrement() % 10_000 == 0) {
                 LOG.warning("Mesa's Redis queue is full or stopped; dropped work (" + what + "), " + dropped.get() + " so far");
             }
+            // Whoever waits on this work must hear that it will not happen (on the caller's thread: it is quick).
+            onDropped.run();
         }
     }
 
