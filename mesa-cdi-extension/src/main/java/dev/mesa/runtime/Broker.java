@@ -1,5 +1,6 @@
 package dev.mesa.runtime;
 
+import java.util.concurrent.CompletionStage;
 import java.util.Set;
 import java.util.function.Consumer;
 
@@ -34,7 +35,7 @@ public interface Broker {
      * @param toLog    recipients whose log takes the message first (only when this broker {@link #logs()})
      * @return completes once the message is logged and handed to the other instances; exceptionally when not
      */
-    java.util.concurrent.CompletionStage<Void> publish(Envelope envelope, Set<String> away, Set<String> toLog);
+    CompletionStage<Void> publish(Envelope envelope, Set<String> away, Set<String> toLog);
 
     /** @return whether this broker keeps the resume extension's per-user log, shared by the instances */
     boolean logs();

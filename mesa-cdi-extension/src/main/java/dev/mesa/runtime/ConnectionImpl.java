@@ -1,5 +1,8 @@
 package dev.mesa.runtime;
 
+import java.util.TreeMap;
+import jakarta.json.JsonNumber;
+import java.util.concurrent.CompletionException;
 import java.lang.reflect.InvocationTargetException;
 import java.util.ArrayDeque;
 import java.util.Map;
@@ -64,7 +67,7 @@ final class ConnectionImpl implements Connection, InboundHandler {
     private int gapTries;
     private static final int MAX_GAP_TRIES = 3;
     private volatile String epoch;
-    private final java.util.TreeMap<Long, String> held = new java.util.TreeMap<>();
+    private final TreeMap<Long, String> held = new TreeMap<>();
     private volatile long lastInbound = openedAt;
 
     private volatile boolean heartbeatAnswered;
@@ -361,7 +364,7 @@ final class ConnectionImpl implements Connection, InboundHandler {
             violation(CloseCodes.PROTOCOL_ERROR, "Unknown op 3");
             return;
         }
-        if (!(frame.data() instanceof JsonObject o) || !(o.get("s") instanceof jakarta.json.JsonNumber n) || !n.isIntegral()
+        if (!(frame.data() instanceof JsonObject o) || !(o.get("s") instanceof JsonNumber n) || !n.isIntegral()
                 || n.longValue() < 0) {
             violation(CloseCodes.INVALID_PAYLOAD, "op 3 needs {\"s\": a whole number}");
             return;
@@ -459,7 +462,7 @@ final class ConnectionImpl implements Connection, InboundHandler {
 
     /** @return the client's position, or {@code null} when it is not one */
     private static SyncService.Resume resume(JsonValue value) {
-        if (!(value instanceof JsonObject r) || !(r.get("s") instanceof jakarta.json.JsonNumber s) || !s.isIntegral()
+        if (!(value instanceof JsonObject r) || !(r.get("s") instanceof JsonNumber s) || !s.isIntegral()
                 || s.longValue() < 0) {
             return null;
         }
@@ -510,7 +513,7 @@ final class ConnectionImpl implements Connection, InboundHandler {
     }
 
     private void rejected(Throwable failure) {
-        Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
+        Throwable cause = failure instanceof CompletionException && failure.getCause() != null
                 ? failure.getCause() : failure;
         if (cause != null && !(cause instanceof AuthenticationException)) {
             // Not a rejection but a bug in the authenticator: the application wants to hear about it.

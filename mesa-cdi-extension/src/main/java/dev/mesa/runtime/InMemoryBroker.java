@@ -1,5 +1,7 @@
 package dev.mesa.runtime;
 
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CompletableFuture;
 import java.util.Set;
 import java.util.function.Consumer;
 
@@ -13,8 +15,8 @@ final class InMemoryBroker implements Broker {
     }
 
     @Override
-    public java.util.concurrent.CompletionStage<Void> publish(Envelope envelope, Set<String> away, Set<String> toLog) {
-        return java.util.concurrent.CompletableFuture.completedFuture(null);
+    public CompletionStage<Void> publish(Envelope envelope, Set<String> away, Set<String> toLog) {
+        return CompletableFuture.completedFuture(null);
     }
 
     /** A single instance keeps its resume log in {@link SyncService}, in memory. */

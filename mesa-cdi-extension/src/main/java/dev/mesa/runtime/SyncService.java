@@ -1,5 +1,6 @@
 package dev.mesa.runtime;
 
+import java.util.function.Consumer;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
@@ -236,7 +237,7 @@ class SyncService {
     }
 
     /** Reads the user's log after {@code after} to fill a connection's gap; {@code then} gets null if it cannot. */
-    void fill(String user, String epoch, long after, java.util.function.Consumer<Replay> then) {
+    void fill(String user, String epoch, long after, Consumer<Replay> then) {
         UserLog l = log;
         if (l != null) {
             synchronized (lock(user)) {

@@ -1,5 +1,9 @@
 package dev.mesa.runtime.redis;
 
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CompletableFuture;
+import java.util.LinkedHashSet;
+import java.util.LinkedHashMap;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -112,8 +116,8 @@ public final class RedisBroker implements Broker {
     }
 
     @Override
-    public java.util.concurrent.CompletionStage<Void> publish(Envelope envelope, Set<String> away, Set<String> toLog) {
-        java.util.concurrent.CompletableFuture<Void> done = new java.util.concurrent.CompletableFuture<>();
+    public CompletionStage<Void> publish(Envelope envelope, Set<String> away, Set<String> toLog) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
         if (stopped) {
             done.completeExceptionally(new IllegalStateException("Mesa is stopping"));
             return done;
@@ -127,7 +131,7 @@ public final class RedisBroker implements Broker {
                 r.publish(keys.channel(), plain != null ? plain : Publication.encode(e, instance));
             } else {
                 // Stored users are left out: a publication still in flight when they log in would arrive twice.
-                Set<String> rest = new java.util.LinkedHashSet<>(e.users());
+                Set<String> rest = new LinkedHashSet<>(e.users());
                 rest.removeAll(stored);
                 if (!rest.isEmpty()) {
                     r.publish(keys.channel(), Publication.encode(new Envelope(e.message(), e.frame(), e.audience(), rest,
@@ -151,7 +155,7 @@ public final class RedisBroker implements Broker {
     }
 
     private Map<String, Long> append(UnifiedJedis r, String frame, Set<String> users) {
-        Map<String, Long> seqs = new java.util.LinkedHashMap<>();
+        Map<String, Long> seqs = new LinkedHashMap<>();
         String now = Long.toString(System.currentTimeMillis());
         for (String user : users) {
             Object seq = r.eval(Scripts.LOG_APPEND, keys.log(user), List.of(UUID.randomUUID().toString(), frame, now,

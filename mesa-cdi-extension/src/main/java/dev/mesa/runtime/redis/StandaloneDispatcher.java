@@ -1,5 +1,7 @@
 package dev.mesa.runtime.redis;
 
+import java.util.Map;
+import java.util.LinkedHashMap;
 import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -97,7 +99,7 @@ public final class StandaloneDispatcher implements Dispatcher, AutoCloseable {
         if (sync && e.audience() == Audience.USERS && message.sync() && message.opcode() == Message.DISPATCH) {
             // Logged first, so resuming clients get it numbered; then, as Node Mesa's Dispatcher, a user no
             // instance holds gets it stored, the others get it published.
-            java.util.Map<String, Long> seqs = new java.util.LinkedHashMap<>();
+            Map<String, Long> seqs = new LinkedHashMap<>();
             String now = Long.toString(System.currentTimeMillis());
             for (String user : e.users()) {
                 Object seq = redis.eval(Scripts.LOG_APPEND, keys.log(user), List.of(UUID.randomUUID().toString(), frame, now,

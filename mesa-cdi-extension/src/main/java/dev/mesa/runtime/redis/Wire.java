@@ -1,5 +1,7 @@
 package dev.mesa.runtime.redis;
 
+import java.util.Map;
+import java.util.LinkedHashMap;
 import java.io.StringReader;
 import java.util.ArrayList;
 import java.util.List;
@@ -60,7 +62,7 @@ final class Wire {
         Message m = new Message(op.intValue(), data, type, true);
         // Rebuilt rather than forwarded: a Node Dispatcher's message may carry "o", which clients never see.
         String frame = m.opcode() == Message.INTERNAL ? "" : Frames.frame(m.opcode(), data.toString(), type, 0);
-        java.util.Map<String, Long> seqs = new java.util.LinkedHashMap<>();
+        Map<String, Long> seqs = new LinkedHashMap<>();
         if (mesa != null && mesa.get("seq") instanceof JsonObject numbered) {
             numbered.forEach((user, v) -> {
                 if (v instanceof JsonNumber n && n.isIntegral()) {
