@@ -3,15 +3,23 @@ package dev.mesa.it.cluster.app;
 import dev.mesa.it.app.Sends;
 import dev.mesa.Dispatcher;
 import dev.mesa.Mesa;
+import dev.mesa.Message;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
+import jakarta.json.JsonArray;
 import jakarta.json.JsonObject;
+import jakarta.json.JsonString;
+import jakarta.json.JsonValue;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import java.util.List;
+import java.util.concurrent.CompletionStage;
 
 
 /** {@code @Inject Dispatcher} from a REST resource, on every instance: {@code /api/cluster/...}. */
@@ -36,6 +44,30 @@ public class ClusterResource {
     public String dispatch(JsonObject body) {
         Sends.dispatch(dispatcher, body);
         return "ok";
+    }
+
+    /**
+     * Same body as {@link #dispatch}, but through {@link Dispatcher#dispatchAsync}: answers 200 {@code ok} once the
+     * stage completes (the message is logged for its recipients and published), 503 with the cause when it completes
+     * exceptionally (Redis unreachable). No ids = everyone ({@link Dispatcher#EVERYONE}), as {@code dispatch(msg)}. Asynchronous: the request thread is not held while Redis works.
+     */
+    @POST
+    @Path("dispatch-durable")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Produces(MediaType.TEXT_PLAIN)
+    public CompletionStage<Response> dispatchDurable(JsonObject body) {
+        String type = body.getString("type");
+        JsonValue payload = body.getOrDefault("payload", JsonValue.EMPTY_JSON_OBJECT);
+        Message message = body.getBoolean("transient", false) ? Message.transientOf(type, payload) : Message.of(type, payload);
+        List<String> ids = body.containsKey("ids") ? strings(body.getJsonArray("ids")) : List.of(Dispatcher.EVERYONE);
+        return dispatcher.dispatchAsync(message, ids, strings(body.getJsonArray("excluding")))
+                .handle((done, failure) -> failure == null
+                        ? Response.ok("ok").build()
+                        : Response.status(Response.Status.SERVICE_UNAVAILABLE).entity(String.valueOf(failure)).build());
+    }
+
+    private static List<String> strings(JsonArray array) {
+        return array == null ? List.of() : array.getValuesAs(JsonString.class).stream().map(JsonString::getString).toList();
     }
 
     /** This instance's open connections ({@link Mesa#connectionCount()}). */
