@@ -51,7 +51,8 @@ public final class Sends {
         }
     }
 
-    static List<String> strings(JsonArray array) {
+    /** @return the strings of a JSON array; empty for null */
+    public static List<String> strings(JsonArray array) {
         return array == null ? List.of() : array.getValuesAs(JsonString.class).stream().map(JsonString::getString).toList();
     }
 }

@@ -8,7 +8,6 @@ import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonObject;
-import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
@@ -59,16 +58,13 @@ public class ClusterResource {
         String type = body.getString("type");
         JsonValue payload = body.getOrDefault("payload", JsonValue.EMPTY_JSON_OBJECT);
         Message message = body.getBoolean("transient", false) ? Message.transientOf(type, payload) : Message.of(type, payload);
-        List<String> ids = body.containsKey("ids") ? strings(body.getJsonArray("ids")) : List.of(Dispatcher.EVERYONE);
-        return dispatcher.dispatchAsync(message, ids, strings(body.getJsonArray("excluding")))
+        List<String> ids = body.containsKey("ids") ? Sends.strings(body.getJsonArray("ids")) : List.of(Dispatcher.EVERYONE);
+        return dispatcher.dispatchAsync(message, ids, Sends.strings(body.getJsonArray("excluding")))
                 .handle((done, failure) -> failure == null
                         ? Response.ok("ok").build()
                         : Response.status(Response.Status.SERVICE_UNAVAILABLE).entity(String.valueOf(failure)).build());
     }
 
-    private static List<String> strings(JsonArray array) {
-        return array == null ? List.of() : array.getValuesAs(JsonString.class).stream().map(JsonString::getString).toList();
-    }
 
     /** This instance's open connections ({@link Mesa#connectionCount()}). */
     @GET
