@@ -10,6 +10,7 @@ import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
 
 import java.util.List;
+import java.util.concurrent.CompletionStage;
 
 /**
  * Executes a client's {@code SEND} request through the injected {@link Mesa}:
@@ -23,11 +24,8 @@ public final class Sends {
     }
 
     public static Message execute(Mesa mesa, JsonObject d) {
-        String type = d.getString("type");
-        JsonValue payload = d.getOrDefault("payload", JsonValue.EMPTY_JSON_OBJECT);
-        Message message = d.getBoolean("transient", false)
-                ? Message.transientOf(type, payload)
-                : Message.of(type, payload);
+        Message message = message(d);
+        String type = message.type();
         if (d.getBoolean("global", false)) {
             mesa.send(message);
         } else {
@@ -36,19 +34,29 @@ public final class Sends {
         return Message.of("SENT", Json.createObjectBuilder().add("type", type).build());
     }
 
+    /** @return the message a request describes: {@code type}, {@code payload} (default {}), {@code transient} */
+    public static Message message(JsonObject body) {
+        String type = body.getString("type");
+        JsonValue payload = body.getOrDefault("payload", JsonValue.EMPTY_JSON_OBJECT);
+        return body.getBoolean("transient", false) ? Message.transientOf(type, payload) : Message.of(type, payload);
+    }
+
     /**
      * What the REST test resources do with {@code {"ids":[...], "excluding":[...], "type":"X", "payload":{...},
      * "transient":bool}}: {@code dispatch(msg, ids, excluding)}, or {@code dispatch(msg)} without ids.
      */
     public static void dispatch(Dispatcher dispatcher, JsonObject body) {
-        String type = body.getString("type");
-        JsonValue payload = body.getOrDefault("payload", JsonValue.EMPTY_JSON_OBJECT);
-        Message message = body.getBoolean("transient", false) ? Message.transientOf(type, payload) : Message.of(type, payload);
         if (body.containsKey("ids")) {
-            dispatcher.dispatch(message, strings(body.getJsonArray("ids")), strings(body.getJsonArray("excluding")));
+            dispatcher.dispatch(message(body), strings(body.getJsonArray("ids")), strings(body.getJsonArray("excluding")));
         } else {
-            dispatcher.dispatch(message);
+            dispatcher.dispatch(message(body));
         }
+    }
+
+    /** As {@link #dispatch}, through {@link Dispatcher#dispatchAsync}: no ids means everyone, minus {@code excluding}. */
+    public static CompletionStage<Void> dispatchAsync(Dispatcher dispatcher, JsonObject body) {
+        List<String> ids = body.containsKey("ids") ? strings(body.getJsonArray("ids")) : List.of(Dispatcher.EVERYONE);
+        return dispatcher.dispatchAsync(message(body), ids, strings(body.getJsonArray("excluding")));
     }
 
     /** @return the strings of a JSON array; empty for null */

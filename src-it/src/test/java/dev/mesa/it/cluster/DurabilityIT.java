@@ -60,7 +60,7 @@ class DurabilityIT {
     static final Duration RECOVERY = Duration.ofSeconds(Long.getLong("mesa.it.cluster.redis.recovery", 30));
 
     private final Traffic t = new Traffic();
-    private final List<ResumeClient> clients = new ArrayList<>();
+    private final ResumeClients clients = new ResumeClients();
     private long startedAt;
 
     @BeforeEach
@@ -72,14 +72,8 @@ class DurabilityIT {
 
     @AfterEach
     void stop(TestInfo info) {
-        clients.forEach(ResumeClient::close);
+        clients.close();
         System.out.println("[durability] ---- " + info.getDisplayName() + " took " + ms(System.nanoTime() - startedAt) + " ms");
-    }
-
-    private ResumeClient client(String name, String user, int ackEvery) {
-        ResumeClient c = new ResumeClient(name, user, ackEvery);
-        clients.add(c);
-        return c;
     }
 
     // ------------------------------------------------------------------ several Dispatchers at once for one user
@@ -148,7 +142,7 @@ class DurabilityIT {
         }
 
         // the user resumes as a new client on a: everything, once, in one order
-        ResumeClient c = client("fanin", user, 0).targets(List.of(cluster.ws(a)));
+        ResumeClient c = clients.client("fanin", user, 0).targets(List.of(cluster.ws(a)));
         ResumeClient.Header h = c.connect(cluster.ws(a));
         assertFalse(h.reset(), "position 0 is served while nothing was dropped: " + h);
         assertEquals(0, h.s(), "op 23 s for a new client: " + h);
@@ -175,7 +169,7 @@ class DurabilityIT {
         String user = t.user("amnesia");
 
         // before: a resume client on a processes 20 messages dispatched through b
-        ResumeClient c = client("amnesia", user, 0).targets(List.of(cluster.ws(a)));
+        ResumeClient c = clients.client("amnesia", user, 0).targets(List.of(cluster.ws(a)));
         ResumeClient.Header first = c.connect(cluster.ws(a));
         assertFalse(first.reset(), "a new client: " + first);
         List<Sent> before = dispatch(b, user, "before", 20);
@@ -245,7 +239,7 @@ class DurabilityIT {
         int total = 150;
 
         // a resume client on b; it may only resume on b (a is about to die)
-        ResumeClient c = client("durable", user, 10).targets(List.of(cluster.ws(b)));
+        ResumeClient c = clients.client("durable", user, 10).targets(List.of(cluster.ws(b)));
         ResumeClient.Header first = c.connect(cluster.ws(b));
         assertFalse(first.reset(), "a new client: " + first);
         assertEquals(0, first.s(), "op 23 s for a new client: " + first);

@@ -50,7 +50,7 @@ class ResumeFaultIT {
     static final String TYPE = "R";
 
     private final Traffic t = new Traffic();
-    private final List<ResumeClient> clients = new ArrayList<>();
+    private final ResumeClients clients = new ResumeClients();
     private final List<Sender> senders = new ArrayList<>();
     private long startedAt;
 
@@ -64,14 +64,8 @@ class ResumeFaultIT {
     @AfterEach
     void stop(TestInfo info) {
         senders.forEach(Sender::cancel);
-        clients.forEach(ResumeClient::close);
+        clients.close();
         System.out.println("[resume] ---- " + info.getDisplayName() + " took " + ms(System.nanoTime() - startedAt) + " ms");
-    }
-
-    private ResumeClient client(String name, String user, int ackEvery) {
-        ResumeClient c = new ResumeClient(name, user, ackEvery);
-        clients.add(c);
-        return c;
     }
 
     // ------------------------------------------------------------------ 2. a client drops in the middle of a replay
@@ -90,7 +84,7 @@ class ResumeFaultIT {
         awaitLogLength(user, 100);
 
         // a new client (epoch null, s 0) on a: served from the start; it drops right after processing the 40th
-        ResumeClient c = client("replay", user, 10).targets(List.of(cluster.ws(a))).abortAfter(40);
+        ResumeClient c = clients.client("replay", user, 10).targets(List.of(cluster.ws(a))).abortAfter(40);
         ResumeClient.Header first = c.connect(cluster.ws(a));
         assertFalse(first.reset(), "position 0 is served from the start while nothing was dropped: " + first);
         assertEquals(0, first.s(), "op 23 s for a new client: " + first);
@@ -118,9 +112,9 @@ class ResumeFaultIT {
         LibertyInstance b = cluster.b();
         String user = t.user("multi");
 
-        ResumeClient a1 = client("multi-a1", user, 10);
-        ResumeClient a2 = client("multi-a2", user, 10);
-        ResumeClient b1 = client("multi-b1", user, 10);
+        ResumeClient a1 = clients.client("multi-a1", user, 10);
+        ResumeClient a2 = clients.client("multi-a2", user, 10);
+        ResumeClient b1 = clients.client("multi-b1", user, 10);
         for (ResumeClient c : List.of(a1, a2)) {
             c.targets(List.of(cluster.ws(a)));
             assertFalse(c.connect(cluster.ws(a)).reset());
@@ -183,7 +177,7 @@ class ResumeFaultIT {
         String lostBefore = countOf(a.log(), "lost its Redis subscription");
         long redisLogBefore = redisLog().length();
 
-        ResumeClient c = client("buffer", user, 20).targets(List.of(cluster.ws(a)));
+        ResumeClient c = clients.client("buffer", user, 20).targets(List.of(cluster.ws(a)));
         assertFalse(c.connect(cluster.ws(a)).reset());
         List<Sender> flood = new ArrayList<>();
         try {
@@ -238,7 +232,7 @@ class ResumeFaultIT {
         LibertyInstance b = cluster.b();
         String user = t.user("crash");
 
-        ResumeClient c = client("crash", user, 10).targets(List.of(cluster.ws(a), cluster.ws(b)));
+        ResumeClient c = clients.client("crash", user, 10).targets(List.of(cluster.ws(a), cluster.ws(b)));
         assertFalse(c.connect(cluster.ws(a)).reset());
 
         Sender s = sender("b", b, user, 200, 15, 64).start();

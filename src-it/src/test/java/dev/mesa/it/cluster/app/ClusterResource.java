@@ -3,12 +3,9 @@ package dev.mesa.it.cluster.app;
 import dev.mesa.it.app.Sends;
 import dev.mesa.Dispatcher;
 import dev.mesa.Mesa;
-import dev.mesa.Message;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
-import jakarta.json.JsonArray;
 import jakarta.json.JsonObject;
-import jakarta.json.JsonValue;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -17,7 +14,6 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
-import java.util.List;
 import java.util.concurrent.CompletionStage;
 
 
@@ -55,11 +51,7 @@ public class ClusterResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.TEXT_PLAIN)
     public CompletionStage<Response> dispatchDurable(JsonObject body) {
-        String type = body.getString("type");
-        JsonValue payload = body.getOrDefault("payload", JsonValue.EMPTY_JSON_OBJECT);
-        Message message = body.getBoolean("transient", false) ? Message.transientOf(type, payload) : Message.of(type, payload);
-        List<String> ids = body.containsKey("ids") ? Sends.strings(body.getJsonArray("ids")) : List.of(Dispatcher.EVERYONE);
-        return dispatcher.dispatchAsync(message, ids, Sends.strings(body.getJsonArray("excluding")))
+        return Sends.dispatchAsync(dispatcher, body)
                 .handle((done, failure) -> failure == null
                         ? Response.ok("ok").build()
                         : Response.status(Response.Status.SERVICE_UNAVAILABLE).entity(String.valueOf(failure)).build());
