@@ -43,6 +43,15 @@ public interface Broker {
     /** Reads a user's log for a resuming client; {@code then} may run on another thread, and gets null when the log cannot be read. */
     void readLog(String user, String epoch, long after, Consumer<Replay> then);
 
+    /**
+     * Reads a user's log for a client that resumes: as {@link #readLog}, after moving into the log what
+     * other processes (Node Mesa) stored for the user in Mesa 1.x's store, so that a resuming client gets
+     * those too, numbered.
+     */
+    default void readLogOnResume(String user, String epoch, long after, Consumer<Replay> then) {
+        readLog(user, epoch, after, then);
+    }
+
     /** A resuming client processed the user's messages up to {@code seq}. */
     void acknowledge(String user, long seq);
 

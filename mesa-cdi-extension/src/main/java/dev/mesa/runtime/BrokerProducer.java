@@ -29,7 +29,7 @@ class BrokerProducer {
         if (app.redis() == null) {
             return new InMemoryBroker();
         }
-        return new RedisBroker(app.redis(), app.namespace(), app.syncEnabled(), (message, users) -> {
+        return new RedisBroker(app.redis(), app.namespace(), app.syncEnabled(), app.syncResume(), (message, users) -> {
             if (events.wanted(UndeliverableMessage.class)) {
                 events.fire(new UndeliverableMessage(message, List.copyOf(users)));
             }

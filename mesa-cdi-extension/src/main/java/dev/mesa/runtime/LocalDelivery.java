@@ -75,6 +75,8 @@ class LocalDelivery {
                     }
                     if (pending != null) {
                         count += sync.deliverOrStore(user, e, storedFor, pending.away(), pending.toLog());
+                    } else if (e.awaitingLog()) {
+                        count += sync.deliverAwaitingLog(user, e);
                     } else if (!e.sequences().containsKey(user)) {
                         for (ConnectionImpl c : registry.connectionsOf(user)) {
                             count += c.deliver(e);

@@ -39,6 +39,8 @@ class SyncService {
     Broker broker;
 
     private final Object[] locks = new Object[STRIPES];
+    private final LogWaits waits = new LogWaits();
+    private volatile long lastWaitWarning;
     private volatile AppSettings app = new AppSettings("", false, false, 1, java.time.Duration.ofHours(24), true, null);
     private volatile UserLog log;
     private volatile boolean resumeOffered;
@@ -153,11 +155,53 @@ class SyncService {
         for (var entry : e.sequences().entrySet()) {
             String user = entry.getKey();
             synchronized (lock(user)) {
+                waits.answered(user, e.frame());
                 Set<ConnectionImpl> connections = registry.connectionsOf(user);
                 n += everyone ? sendNumbered(connections, e, entry.getValue()) : sendNumberedOnly(connections, e, entry.getValue());
             }
         }
         return n;
+    }
+
+    /**
+     * Delivers a message Node Mesa published without logging it: Mesa 1.x connections get it now, resuming
+     * ones get the numbered copy the logging instance publishes ({@link #deliverNumbered}), or this original
+     * if none comes in time.
+     *
+     * @return how many connections the envelope was queued on now
+     */
+    int deliverAwaitingLog(String user, Envelope e) {
+        synchronized (lock(user)) {
+            Set<ConnectionImpl> connections = registry.connectionsOf(user);
+            if (connections.stream().anyMatch(ConnectionImpl::resumes)) {
+                waits.add(user, e, nowMillis());
+                timer.after(LogWaits.WAIT_MILLIS + 1, () -> expireWaits(user));
+            }
+            return sendToMesa1(connections, e);
+        }
+    }
+
+    private void expireWaits(String user) {
+        synchronized (lock(user)) {
+            waits.expire(user, nowMillis(), e -> {
+                for (ConnectionImpl c : registry.connectionsOf(user)) {
+                    if (c.resumes()) {
+                        c.deliver(e);
+                    }
+                }
+                long now = nowMillis();
+                if (now - lastWaitWarning > 60_000) {
+                    lastWaitWarning = now;
+                    LOG.warning("Mesa delivered a message Node Mesa published to resuming clients unnumbered: no instance "
+                            + "logged it within " + LogWaits.WAIT_MILLIS + " ms (the logging instance stopped, or Redis "
+                            + "failed); such messages cannot be replayed. Logged at most once a minute.");
+                }
+            });
+        }
+    }
+
+    private static long nowMillis() {
+        return System.nanoTime() / 1_000_000;
     }
 
     private static int sendNumberedOnly(Set<ConnectionImpl> connections, Envelope e, long seq) {
@@ -217,7 +261,8 @@ class SyncService {
      * Binds a resuming connection and sends it the resume header and the entries after the client's
      * position, then live messages: the connection holds numbered live frames until the replay is out
      * and drops any it already sent, so the client sees no gap and no duplicate. In memory this all
-     * happens under the user's lock. Mesa 1.x's store is left to Mesa 1.x clients.
+     * happens under the user's lock. With Redis, what Node Mesa stored in Mesa 1.x's store for the user
+     * is logged first (a resuming client takes the store as a Mesa 1.x client would).
      */
     private void resumed(ConnectionImpl c, String previous, String user, Resume resume, UserLog l) {
         synchronized (lock(user)) {
@@ -228,7 +273,7 @@ class SyncService {
                 return;
             }
         }
-        broker.readLog(user, resume.epoch(), resume.seq(), c::replayed);
+        broker.readLogOnResume(user, resume.epoch(), resume.seq(), c::replayed);
     }
 
     /** Runs {@code task} on the shared timer after {@code millis}. */

@@ -38,7 +38,9 @@ class RedisEngineTest {
         deployment = Deployment.of(Map.of(
                 "mesa.redis.uri", server.uri(),
                 "mesa.namespace", "it",
-                "mesa.sync.enabled", "true"), EngineTest.Open.class);
+                "mesa.sync.enabled", "true",
+                // presence (and the logger lease) refreshed every second: a lease taken away is noticed quickly
+                "mesa.redis.presence-ttl", "3s"), EngineTest.Open.class);
         open = deployment.endpoint("/open");
         // PUBLISH answers how many subscribers got it: a publication for nobody tells when the engine listens.
         Waits.until("subscribed", () -> redis.publish("ws_it", "{\"message\":{\"op\":0,\"d\":{}},\"recipients\":[]}") == 1L);
@@ -152,6 +154,95 @@ class RedisEngineTest {
             onA.text("{\"op\":3,\"d\":{\"s\":3}}");
             Waits.until("trimmed", () -> redis.xlen("{mesa_it:kai}:log") == 1);
         }
+    }
+
+    private static final String LOGGER_LEASE = "{connected_clients_it}:mesa-logger";
+
+    private void nodePublishes(String user, int n) {
+        redis.publish("ws_it", "{\"message\":{\"op\":0,\"d\":" + n + ",\"t\":\"N\",\"o\":{\"sync\":true}},"
+                + "\"recipients\":[\"" + user + "\"]}");
+    }
+
+    /**
+     * Node Mesa publishes without logging: exactly one of two instances logs each such message, and every
+     * resuming connection gets it numbered in the user's one order, mixed with our own messages; Mesa 1.x
+     * connections get it as Node sent it; a later resume replays it.
+     */
+    @Test
+    void messagesNodeMesaPublishesAreLoggedOnceAndNumberedOnEveryInstance() throws Exception {
+        try (Deployment other = Deployment.of(Map.of("mesa.redis.uri", server.uri(), "mesa.namespace", "it",
+                "mesa.sync.enabled", "true", "mesa.redis.presence-ttl", "3s"), EngineTest.Open.class)) {
+            EndpointRuntime b = other.endpoint("/open");
+            Waits.until("b subscribed", () -> redis.publish("ws_it", "{\"message\":{\"op\":0,\"d\":{}},\"recipients\":[]}") == 2L);
+            Waits.until("a logger", () -> redis.get(LOGGER_LEASE) != null);
+            RecordingTransport onA = resume(open, "nia", null, 0);
+            RecordingTransport onB = resume(b, "nia", null, 0);
+            RecordingTransport legacy = RecordingTransport.open(b);
+            legacy.text("{\"op\":2,\"d\":{\"token\":\"u:nia\"}}");
+            legacy.await(f -> f.getInt("op") == 22, WAIT);
+            RecordingTransport sender = login("sender");
+            int each = 30;
+            for (int i = 0; i < each; i++) {
+                nodePublishes("nia", 1000 + i);
+                sender.text("{\"op\":0,\"t\":\"SEND\",\"d\":{\"ids\":[\"nia\"],\"type\":\"N\",\"payload\":" + i + "}}");
+            }
+            List<Integer> all = java.util.stream.IntStream.rangeClosed(1, 2 * each).boxed().toList();
+            for (RecordingTransport c : List.of(onA, onB)) {
+                c.await(f -> f.getInt("s", 0) == 2 * each, Duration.ofSeconds(10));
+                List<JsonObject> got = c.json().stream().filter(f -> "N".equals(f.getString("t", null))).toList();
+                assertEquals(all, got.stream().map(f -> f.getInt("s")).toList(), "1..N in order, once: " + numbered(c));
+                assertEquals(java.util.stream.IntStream.range(1000, 1000 + each).boxed().toList(),
+                        got.stream().map(f -> f.getInt("d")).filter(d -> d >= 1000).toList(), "Node's messages in Node's order");
+            }
+            legacy.await(f -> "N".equals(f.getString("t", null)) && f.getInt("d") == 1000 + each - 1, WAIT);
+            List<JsonObject> plain = legacy.json().stream().filter(f -> "N".equals(f.getString("t", null))).toList();
+            assertEquals(2 * each, plain.size(), "the Mesa 1.x connection got each message once");
+            assertTrue(plain.stream().noneMatch(f -> f.containsKey("s")), "and never a sequence");
+            assertEquals(2L * each, redis.xlen("{mesa_it:nia}:log"), "each message logged exactly once");
+
+            RecordingTransport later = resume(b, "nia", null, 0);
+            later.await(f -> f.getInt("s", 0) == 2 * each, WAIT);
+            assertEquals(all, later.json().stream().filter(f -> "N".equals(f.getString("t", null))).map(f -> f.getInt("s")).toList(),
+                    "replayed, Node's messages included");
+        }
+    }
+
+    /** A message Node Mesa publishes while no instance holds the logger lease still reaches resuming clients. */
+    @Test
+    void withoutALoggerResumingClientsGetNodeMesasMessagesUnnumbered() throws Exception {
+        Waits.until("a logger", () -> redis.get(LOGGER_LEASE) != null);
+        redis.psetex(LOGGER_LEASE, 60_000, "an-instance-that-died");
+        Thread.sleep(1_500); // the next refresh (every presence-ttl / 3) finds the lease taken
+        RecordingTransport c = resume(open, "oto", null, 0);
+        nodePublishes("oto", 7);
+        JsonObject got = c.await(f -> "N".equals(f.getString("t", null)), Duration.ofSeconds(LogWaits.WAIT_MILLIS / 1000 + 5));
+        assertEquals(7, got.getInt("d"));
+        assertTrue(!got.containsKey("s"), "unnumbered: nobody logged it");
+        assertEquals(0L, redis.xlen("{mesa_it:oto}:log"));
+    }
+
+    /**
+     * What a Node Dispatcher stored in Mesa 1.x's hash for a user who was away is logged when the user
+     * resumes, after what we logged before, and leaves the hash; what we stored there ourselves (logged
+     * already) is not logged twice.
+     */
+    @Test
+    void messagesNodeMesaStoredAreLoggedWhenTheUserResumes() throws Exception {
+        RecordingTransport sender = login("sender");
+        sender.text("{\"op\":0,\"t\":\"SEND\",\"d\":{\"ids\":[\"pia\"],\"type\":\"N\",\"payload\":0}}");
+        Waits.until("stored by us", () -> redis.hget("undelivered_messages_it", "pia") != null);
+        String ours = redis.hget("undelivered_messages_it", "pia");
+        assertTrue(ours.contains("\"mesa\":\"logged\""), ours);
+        // as a Node Dispatcher stores: read the array, append, write it back
+        redis.hset("undelivered_messages_it", "pia", ours.substring(0, ours.length() - 1)
+                + ",{\"op\":0,\"d\":1,\"t\":\"N\",\"o\":{\"sync\":true}},{\"op\":0,\"d\":2,\"t\":\"N\"}"
+                + ",{\"op\":0,\"d\":9,\"t\":\"N\",\"o\":{\"sync\":false}}]");
+
+        RecordingTransport pia = resume(open, "pia", null, 0);
+        pia.await(f -> f.getInt("s", 0) == 3, WAIT);
+        assertEquals(List.of("0@1", "1@2", "2@3"), numbered(pia), "ours first, then Node's, numbered once");
+        assertEquals(3L, redis.xlen("{mesa_it:pia}:log"));
+        assertNull(redis.hget("undelivered_messages_it", "pia"), "taken from Mesa 1.x's store");
     }
 
     @Test

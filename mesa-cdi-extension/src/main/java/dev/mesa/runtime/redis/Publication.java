@@ -19,17 +19,30 @@ final class Publication {
     private Publication() {
     }
 
+    /**
+     * The member that marks a message we stored in Mesa 1.x's store as already in the user's resume log.
+     * Node Mesa keeps only op, d and t of a stored message, so the mark is ours alone.
+     */
+    static final String LOGGED_MARK = "mesa";
+
+    /** @return the stored form of a frame that is in the user's resume log already */
+    static String storedLogged(String frame) {
+        return frame.substring(0, frame.length() - 1) + ",\"" + LOGGED_MARK + "\":\"logged\"}";
+    }
+
+    /**
+     * @return how every payload {@code origin} publishes begins: the {@code mesa} member comes first so that
+     *         an instance recognises its own publications without parsing them
+     */
+    static String originPrefix(String origin) {
+        StringBuilder sb = new StringBuilder(origin.length() + 24).append("{\"mesa\":{\"origin\":");
+        Frames.quote(origin, sb);
+        return sb.toString();
+    }
+
     /** @return the payload; the envelope's frame is embedded as is, not serialised again */
     static String encode(Envelope e, String origin) {
-        StringBuilder sb = new StringBuilder(e.frame().length() + 96);
-        sb.append("{\"message\":").append(e.frame()).append(",\"recipients\":[");
-        if (e.audience() == Audience.USERS) {
-            strings(e.users(), sb);
-        } else {
-            sb.append("\"*\"");
-        }
-        sb.append("],\"mesa\":{\"origin\":");
-        Frames.quote(origin, sb);
+        StringBuilder sb = new StringBuilder(e.frame().length() + 128).append(originPrefix(origin));
         sb.append(",\"audience\":\"").append(e.audience().name().toLowerCase(Locale.ROOT)).append('"');
         if (!e.excluding().isEmpty()) {
             sb.append(",\"excluding\":[");
@@ -49,7 +62,13 @@ final class Publication {
             }
             sb.append('}');
         }
-        return sb.append("}}").toString();
+        sb.append("},\"message\":").append(e.frame()).append(",\"recipients\":[");
+        if (e.audience() == Audience.USERS) {
+            strings(e.users(), sb);
+        } else {
+            sb.append("\"*\"");
+        }
+        return sb.append("]}").toString();
     }
 
     private static void strings(Set<String> values, StringBuilder sb) {

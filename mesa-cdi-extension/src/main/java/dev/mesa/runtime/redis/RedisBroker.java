@@ -41,6 +41,12 @@ import dev.mesa.runtime.SyncStore;
  * key expired had added. An instance that finds its own record gone (Redis lost
  * its data, or it was presumed dead) or that was cut off from Redis writes its
  * record afresh from what it holds.
+ *
+ * <p>Node Mesa publishes without logging. With the resume extension on, one
+ * instance (the holder of a lease renewed with presence) logs each synced
+ * message Node Mesa publishes to users and publishes it again, numbered, on a
+ * channel of ours; every instance's resuming connections take that copy (or,
+ * when none comes, the unnumbered original: see {@code LogWaits}).
  */
 public final class RedisBroker implements Broker {
 
@@ -52,6 +58,9 @@ public final class RedisBroker implements Broker {
     private final String namespace;
     private final RedisKeys keys;
     private final boolean syncEnabled;
+    private final boolean logForeign;
+    // Whether this instance holds the logger lease; read on the subscriber thread, set on the Redis thread.
+    private volatile boolean logger;
     private final BiConsumer<Message, List<String>> onStored;
     private final int logMaxEntries;
     private final long logRetentionMillis;
@@ -71,16 +80,18 @@ public final class RedisBroker implements Broker {
      * @param settings    where Redis is
      * @param namespace   Mesa's namespace, or empty
      * @param syncEnabled whether synced messages for users no instance holds are stored
+     * @param resume      whether the resume extension is on: then Node Mesa's publications are logged too
      * @param onStored    told, on the Redis thread, which users a message was stored for
      * @param logMaxEntries      most entries a user's resume log keeps
      * @param logRetention       how long a user's resume log keeps an entry
      */
-    public RedisBroker(RedisSettings settings, String namespace, boolean syncEnabled,
+    public RedisBroker(RedisSettings settings, String namespace, boolean syncEnabled, boolean resume,
                        BiConsumer<Message, List<String>> onStored, int logMaxEntries, java.time.Duration logRetention) {
         this.settings = settings;
         this.namespace = namespace;
         this.keys = RedisKeys.of(namespace);
         this.syncEnabled = syncEnabled;
+        this.logForeign = syncEnabled && resume;
         this.onStored = onStored;
         this.logMaxEntries = logMaxEntries;
         this.logRetentionMillis = logRetention.toMillis();
@@ -99,12 +110,24 @@ public final class RedisBroker implements Broker {
     @Override
     public void start(Consumer<Envelope> fromOtherInstances, Consumer<Envelope> numberedHere) {
         this.numberedHere = numberedHere;
-        Subscriber s = new Subscriber(redis, keys.channel(), payload -> {
-            Envelope e = Wire.decode(payload, instance);
-            if (e != null) {
-                fromOtherInstances.accept(e);
+        String self = Publication.originPrefix(instance);
+        Subscriber s = new Subscriber(redis, (channel, payload) -> {
+            if (channel.equals(keys.logged())) {
+                Envelope e = Wire.decode(payload, self, instance, false);
+                if (e != null && !e.sequences().isEmpty()) {
+                    numberedHere.accept(e);
+                }
+                return;
             }
-        });
+            Envelope e = Wire.decode(payload, self, instance, logForeign);
+            if (e == null) {
+                return;
+            }
+            fromOtherInstances.accept(e);
+            if (e.awaitingLog() && logger) {
+                worker.submit("log a message Node Mesa published", r -> logForeign(r, e));
+            }
+        }, keys.channel(), keys.logged());
         subscriber = s;
         s.start();
         worker.submit("register this instance", this::register);
@@ -154,6 +177,15 @@ public final class RedisBroker implements Broker {
         return done;
     }
 
+    /** On the Redis thread: logs what Node Mesa published and hands the numbered copy to every instance. */
+    private void logForeign(UnifiedJedis r, Envelope e) {
+        Set<String> users = new LinkedHashSet<>(e.users());
+        users.removeAll(e.excluding());
+        Envelope numbered = e.numbered(append(r, e.frame(), users));
+        r.publish(keys.logged(), Publication.encode(numbered, instance));
+        numberedHere.accept(numbered);
+    }
+
     private Map<String, Long> append(UnifiedJedis r, String frame, Set<String> users) {
         Map<String, Long> seqs = new LinkedHashMap<>();
         String now = Long.toString(System.currentTimeMillis());
@@ -172,7 +204,19 @@ public final class RedisBroker implements Broker {
 
     @Override
     public void readLog(String user, String epoch, long after, Consumer<Replay> then) {
+        read(user, epoch, after, then, false);
+    }
+
+    @Override
+    public void readLogOnResume(String user, String epoch, long after, Consumer<Replay> then) {
+        read(user, epoch, after, then, syncEnabled);
+    }
+
+    private void read(String user, String epoch, long after, Consumer<Replay> then, boolean adoptStored) {
         worker.submit("read a user's log", () -> { }, r -> {
+            if (adoptStored) {
+                adoptStored(r, user);
+            }
             List<?> out = (List<?>) r.eval(Scripts.LOG_READ, keys.log(user), List.of(UUID.randomUUID().toString(),
                     epoch == null ? "" : epoch, Long.toString(after), Long.toString(System.currentTimeMillis()),
                     Long.toString(logRetentionMillis)));
@@ -183,6 +227,27 @@ public final class RedisBroker implements Broker {
             then.accept(new Replay(out.get(0).toString(), Long.parseLong(out.get(1).toString()),
                     "1".equals(out.get(2).toString()), entries));
         }, () -> then.accept(null));
+    }
+
+    /**
+     * On the Redis thread: logs what Node Mesa stored for the user in Mesa 1.x's store, then removes
+     * exactly what was read. Entries we stored ourselves are in the log already (marked, see
+     * {@link #storeForAway}) and are only removed. A crash between the two steps leaves them stored: logged
+     * again next time rather than lost.
+     */
+    private void adoptStored(UnifiedJedis r, String user) {
+        String stored = r.hget(keys.undeliveredMessages(), user);
+        if (stored == null || stored.isEmpty() || "[]".equals(stored)) {
+            return;
+        }
+        List<String> unlogged = RedisSyncStore.unlogged(stored);
+        if (unlogged == null) {
+            return;
+        }
+        for (String frame : unlogged) {
+            append(r, frame, Set.of(user));
+        }
+        r.eval(Scripts.REMOVE_READ, List.of(keys.undeliveredMessages()), List.of(user, stored));
     }
 
     @Override
@@ -207,7 +272,8 @@ public final class RedisBroker implements Broker {
         List<String> stored = new ArrayList<>();
         for (String user : away) {
             if (!r.sismember(keys.connectedClients(), user)) {
-                store.appendNow(r, user, e.frame());
+                // Marked when logged: a resuming client that takes the store later must not log it twice.
+                store.appendNow(r, user, e.sequences().containsKey(user) ? Publication.storedLogged(e.frame()) : e.frame());
                 stored.add(user);
             }
         }
@@ -273,6 +339,25 @@ public final class RedisBroker implements Broker {
         if (connectionsHere != 0) {
             r.incrBy(keys.connectedClientsCount(), connectionsHere);
         }
+        lease(r);
+    }
+
+    /**
+     * On the Redis thread: takes or keeps the logger lease. It lives as long as presence, so an instance
+     * that dies hands it on within the same bound as its users; the others contend on every refresh.
+     */
+    private void lease(UnifiedJedis r) {
+        if (!logForeign) {
+            return;
+        }
+        boolean held = ((Number) r.eval(Scripts.LEASE, List.of(keys.logger()),
+                List.of(instance, Long.toString(presenceTtlMillis)))).longValue() == 1;
+        if (held != logger) {
+            logger = held;
+            if (held) {
+                LOG.info(() -> "Mesa instance " + instance + " now logs the messages Node Mesa publishes to users");
+            }
+        }
     }
 
     /** On the Redis thread: takes an instance's contributions off the shared record. */
@@ -291,6 +376,8 @@ public final class RedisBroker implements Broker {
             LOG.info("Mesa's presence record in Redis was gone (Redis restarted, or this instance was presumed dead); "
                     + "writing it again");
             register(r);
+        } else {
+            lease(r);
         }
         for (String id : r.smembers(keys.instances())) {
             if (!id.equals(instance) && !r.exists(keys.alive(id))) {
@@ -326,7 +413,12 @@ public final class RedisBroker implements Broker {
         if (s != null) {
             s.stop();
         }
-        worker.submit("withdraw this instance", r -> withdraw(r, instance));
+        worker.submit("withdraw this instance", r -> {
+            withdraw(r, instance);
+            if (logger) {
+                r.eval(Scripts.RELEASE, List.of(keys.logger()), List.of(instance));
+            }
+        });
         worker.stop(3_000);
         redis.close();
     }

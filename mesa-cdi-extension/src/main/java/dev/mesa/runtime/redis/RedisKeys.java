@@ -25,6 +25,19 @@ record RedisKeys(String channel, String connectedClients, String connectedClient
         return List.of(base + "log", base + "meta");
     }
 
+    /**
+     * Our channel for messages Node Mesa published unlogged, published again by the instance that logged
+     * them, numbered: Node Mesa does not subscribe to it, so its clients do not get them twice.
+     */
+    String logged() {
+        return channel + ":mesa-logged";
+    }
+
+    /** The lease naming the one instance that logs Node Mesa's publications. */
+    String logger() {
+        return tag + "logger";
+    }
+
     String instance(String id) {
         return tag + "instance:" + id;
     }

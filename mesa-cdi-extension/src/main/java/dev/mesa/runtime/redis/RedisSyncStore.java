@@ -85,6 +85,36 @@ final class RedisSyncStore implements SyncStore {
         throw new IllegalArgumentException("a stored message carries JSON data, not " + m.data().getClass().getName());
     }
 
+    /**
+     * @return the frames of the synced application messages in a stored array that no log holds yet, in
+     *         order; null when the value cannot be read (it is then left as it is)
+     */
+    static List<String> unlogged(String json) {
+        List<JsonValue> entries = array(json);
+        if (entries == null) {
+            return null;
+        }
+        List<String> out = new ArrayList<>();
+        for (JsonValue v : entries) {
+            if (v instanceof JsonObject o && !o.containsKey(Publication.LOGGED_MARK) && o.get("op") instanceof JsonNumber op
+                    && op.intValue() == Message.DISPATCH && !(o.get("o") instanceof JsonObject opts && opts.get("sync") == JsonValue.FALSE)) {
+                JsonValue d = o.containsKey("d") && o.get("d") != JsonValue.NULL ? o.get("d") : JsonValue.EMPTY_JSON_OBJECT;
+                String t = o.get("t") instanceof JsonString s ? s.getString() : null;
+                out.add(Frames.frame(op.intValue(), d.toString(), t, 0));
+            }
+        }
+        return out;
+    }
+
+    private static List<JsonValue> array(String json) {
+        try (JsonReader reader = Json.createReader(new StringReader(json))) {
+            return reader.readArray();
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "Mesa could not read a user's stored messages; they are left as they are", e);
+            return null;
+        }
+    }
+
     /** Reads what Node Mesa or we stored; entries that are not messages are skipped and logged. */
     static List<Message> parse(String json) {
         List<Message> out = new ArrayList<>();

@@ -116,6 +116,25 @@ final class Scripts {
             return 1
             """;
 
+    /**
+     * KEYS: undelivered_messages hash. ARGV: user, the value as it was read. Removes those messages, and
+     * only those: what was appended since stays (a taker that came first leaves nothing to remove).
+     */
+    static final String REMOVE_READ = """
+            local v = redis.call('HGET', KEYS[1], ARGV[1])
+            if not v then return 0 end
+            if v == ARGV[2] then
+              redis.call('HDEL', KEYS[1], ARGV[1])
+              return 1
+            end
+            local head = string.sub(ARGV[2], 1, -2)
+            if string.sub(v, 1, #head) == head and string.sub(v, #head + 1, #head + 1) == ',' then
+              redis.call('HSET', KEYS[1], ARGV[1], '[' .. string.sub(v, #head + 2))
+              return 1
+            end
+            return 0
+            """;
+
     /** KEYS: undelivered_messages hash. ARGV: user. Reads and removes in one step. */
     static final String TAKE = """
             local v = redis.call('HGET', KEYS[1], ARGV[1])
@@ -123,6 +142,31 @@ final class Scripts {
               redis.call('HDEL', KEYS[1], ARGV[1])
             end
             return v
+            """;
+
+    /**
+     * Takes or keeps a lease: KEYS the lease; ARGV this instance, the lease's time to live in ms.
+     * Returns 1 when this instance holds it.
+     */
+    static final String LEASE = """
+            local holder = redis.call('GET', KEYS[1])
+            if holder == ARGV[1] then
+              redis.call('PEXPIRE', KEYS[1], ARGV[2])
+              return 1
+            end
+            if not holder then
+              redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+              return 1
+            end
+            return 0
+            """;
+
+    /** Gives a lease up if this instance holds it: KEYS the lease; ARGV this instance. */
+    static final String RELEASE = """
+            if redis.call('GET', KEYS[1]) == ARGV[1] then
+              redis.call('DEL', KEYS[1])
+            end
+            return 0
             """;
 
     /*

@@ -111,7 +111,7 @@ public final class StandaloneDispatcher implements Dispatcher, AutoCloseable {
                 if (redis.sismember(keys.connectedClients(), user)) {
                     online.add(user);
                 } else {
-                    redis.eval(Scripts.APPEND, List.of(keys.undeliveredMessages()), List.of(user, frame));
+                    redis.eval(Scripts.APPEND, List.of(keys.undeliveredMessages()), List.of(user, Publication.storedLogged(frame)));
                 }
             }
             if (online.isEmpty()) {

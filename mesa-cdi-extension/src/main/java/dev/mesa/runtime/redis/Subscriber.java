@@ -1,6 +1,6 @@
 package dev.mesa.runtime.redis;
 
-import java.util.function.Consumer;
+import java.util.function.BiConsumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -8,7 +8,8 @@ import redis.clients.jedis.JedisPubSub;
 import redis.clients.jedis.UnifiedJedis;
 
 /**
- * The instance's one subscription to Mesa's channel, kept alive: when Redis
+ * The instance's one subscription (to Mesa's channel, and ours for messages logged on
+ * behalf of Node Mesa), kept alive: when Redis
  * goes away it retries with a growing pause (100 ms up to 5 s) and resubscribes
  * by itself. Pub/sub keeps nothing for an absent subscriber, so what was
  * published meanwhile is not received; the outage and the recovery are logged.
@@ -20,17 +21,18 @@ final class Subscriber {
     private static final long MAX_PAUSE_MILLIS = 5_000;
 
     private final UnifiedJedis redis;
-    private final String channel;
-    private final Consumer<String> handler;
+    private final String[] channels;
+    private final BiConsumer<String, String> handler;
     private final Thread thread;
     private volatile boolean running = true;
     private volatile JedisPubSub current;
     private volatile boolean subscribed;
     private boolean lost;
 
-    Subscriber(UnifiedJedis redis, String channel, Consumer<String> handler) {
+    /** @param handler gets the channel and the payload of each publication, on the subscriber thread */
+    Subscriber(UnifiedJedis redis, BiConsumer<String, String> handler, String... channels) {
         this.redis = redis;
-        this.channel = channel;
+        this.channels = channels.clone();
         this.handler = handler;
         this.thread = new Thread(this::loop, "mesa-redis-subscriber");
         thread.setDaemon(true);
@@ -50,8 +52,8 @@ final class Subscriber {
             JedisPubSub pubSub = new JedisPubSub() {
                 @Override
                 public void onSubscribe(String ch, int count) {
-                    subscribed = true;
-                    if (lost) {
+                    subscribed = count == channels.length;
+                    if (lost && subscribed) {
                         lost = false;
                         LOG.info("Mesa is subscribed to Redis channel " + ch + " again; messages from other instances flow");
                     }
@@ -60,7 +62,7 @@ final class Subscriber {
                 @Override
                 public void onMessage(String ch, String message) {
                     try {
-                        handler.accept(message);
+                        handler.accept(ch, message);
                     } catch (RuntimeException e) {
                         LOG.log(Level.WARNING, "Mesa ignored a publication on " + ch + " it cannot handle", e);
                     }
@@ -68,14 +70,14 @@ final class Subscriber {
             };
             current = pubSub;
             try {
-                redis.subscribe(pubSub, channel);
+                redis.subscribe(pubSub, channels);
                 pause = FIRST_PAUSE_MILLIS;
             } catch (RuntimeException e) {
                 if (!running) {
                     break;
                 }
                 if (subscribed || !lost) {
-                    LOG.warning("Mesa lost its Redis subscription to " + channel + " (" + e.getMessage()
+                    LOG.warning("Mesa lost its Redis subscription to " + String.join(", ", channels) + " (" + e.getMessage()
                             + "); retrying, messages from other instances are not received meanwhile");
                 }
                 lost = true;

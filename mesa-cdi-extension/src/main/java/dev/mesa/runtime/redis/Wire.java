@@ -31,10 +31,21 @@ final class Wire {
     }
 
     /**
+     * @param logForeign whether a synced message to users that Node Mesa published (no {@code mesa} member,
+     *                   so nobody logged it) is {@link Envelope#toBeLogged() to be logged}
      * @return the envelope, or {@code null} when this instance published it itself
      * @throws IllegalArgumentException when the payload is not a Mesa publication
      */
-    static Envelope decode(String payload, String self) {
+    static Envelope decode(String payload, String self, boolean logForeign) {
+        return decode(payload, Publication.originPrefix(self), self, logForeign);
+    }
+
+    /** As {@link #decode(String, String, boolean)}, with {@code selfPrefix} = {@link Publication#originPrefix}{@code (self)}. */
+    static Envelope decode(String payload, String selfPrefix, String self, boolean logForeign) {
+        if (payload.startsWith(selfPrefix)) {
+            // Our own: every instance hears what it publishes, and a broadcast's pad is not worth parsing.
+            return null;
+        }
         JsonObject root;
         try (JsonReader reader = Json.createReader(new StringReader(payload))) {
             root = reader.readObject();
@@ -59,7 +70,9 @@ final class Wire {
             audience = recipients.contains("*") ? Audience.CONNECTIONS : Audience.USERS;
         }
         List<String> excluding = mesa == null ? List.of() : strings(mesa.get("excluding"));
-        Message m = new Message(op.intValue(), data, type, true);
+        // A Node Dispatcher's message carries its options; a Node server's publication has none (synced).
+        boolean sync = !(message.get("o") instanceof JsonObject o && o.get("sync") == JsonValue.FALSE);
+        Message m = new Message(op.intValue(), data, type, sync);
         // Rebuilt rather than forwarded: a Node Dispatcher's message may carry "o", which clients never see.
         String frame = m.opcode() == Message.INTERNAL ? "" : Frames.frame(m.opcode(), data.toString(), type, 0);
         Map<String, Long> seqs = new LinkedHashMap<>();
@@ -70,8 +83,11 @@ final class Wire {
                 }
             });
         }
-        return new Envelope(m, frame, audience, audience == Audience.USERS ? Set.copyOf(recipients) : Set.of(),
+        Envelope e = new Envelope(m, frame, audience, audience == Audience.USERS ? Set.copyOf(recipients) : Set.of(),
                 Set.copyOf(excluding), seqs);
+        boolean unlogged = mesa == null && audience == Audience.USERS && sync && m.opcode() == Message.DISPATCH
+                && !e.users().isEmpty();
+        return logForeign && unlogged ? e.toBeLogged() : e;
     }
 
     private static List<String> strings(JsonValue value) {

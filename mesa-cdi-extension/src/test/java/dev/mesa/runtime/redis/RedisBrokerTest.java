@@ -53,7 +53,7 @@ class RedisBrokerTest {
     private RedisBroker broker(String namespace) {
         RedisSettings s = new RedisSettings(URI.create(server.uri()), null, List.of(), List.of(), null, null, false,
                 Duration.ofSeconds(1), Duration.ofMillis(600));
-        return new RedisBroker(s, namespace, true, (m, users) -> stored.add(users), 100, Duration.ofHours(1));
+        return new RedisBroker(s, namespace, true, true, (m, users) -> stored.add(users), 100, Duration.ofHours(1));
     }
 
     @AfterEach
@@ -96,7 +96,10 @@ class RedisBrokerTest {
         assertEquals(Set.of("1", "2"), ids.users());
 
         String payload = Publication.encode(envelope(Audience.USERS, Set.of("7"), Set.of()), "x");
-        assertTrue(payload.startsWith("{\"message\":{\"op\":0,\"d\":{\"n\":1},\"t\":\"NEWS\"},\"recipients\":[\"7\"]"), payload);
+        assertEquals("{\"mesa\":{\"origin\":\"x\",\"audience\":\"users\"},\"message\":{\"op\":0,\"d\":{\"n\":1},\"t\":\"NEWS\"},"
+                + "\"recipients\":[\"7\"]}", payload);
+        assertNull(Wire.decode(payload, "x", false), "its own publication is recognised without parsing");
+        assertEquals(Set.of("7"), Wire.decode(payload, "y", false).users());
     }
 
     @Test

@@ -128,8 +128,8 @@ class RedisTopologiesTest {
     /** Two brokers as two instances: a publication crosses, presence and the store work. */
     private void exercise(RedisSettings settings, Cli redis) throws Exception {
         LinkedBlockingQueue<Envelope> atB = new LinkedBlockingQueue<>();
-        RedisBroker a = new RedisBroker(settings, "topo", true, (m, users) -> { }, 100, Duration.ofHours(1));
-        RedisBroker b = new RedisBroker(settings, "topo", true, (m, users) -> { }, 100, Duration.ofHours(1));
+        RedisBroker a = new RedisBroker(settings, "topo", true, true, (m, users) -> { }, 100, Duration.ofHours(1));
+        RedisBroker b = new RedisBroker(settings, "topo", true, true, (m, users) -> { }, 100, Duration.ofHours(1));
         brokers.add(a);
         brokers.add(b);
         a.start(e -> { }, e -> { });

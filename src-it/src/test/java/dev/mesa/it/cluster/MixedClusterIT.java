@@ -37,7 +37,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  *       offline user are redelivered by our instance at that user's authentication (op 22, then s = 1..N);</li>
  *   <li>a message our instance stored is redelivered by the Node server to a Node client (shouldSync);</li>
  *   <li>a user connected to our instances is online for the Node sync Dispatcher: it publishes to them
- *       instead of storing, also after one of the user's two connections closed.</li>
+ *       instead of storing, also after one of the user's two connections closed;</li>
+ *   <li>a client of the resume extension gets what Node Mesa publishes and stores numbered, in the user's one
+ *       order with our own messages, live and after a resume on the other instance.</li>
  * </ol>
  * Absence is proven with {@link Traffic#MARK} through the same route; stores (which 1.5.8 does not
  * await) and presence are bounded polls of Redis.
@@ -239,6 +241,56 @@ class MixedClusterIT {
             throw e;
         }
         return server;
+    }
+
+    // ------------------------------------------------------------------ e. Node's messages in the resume log
+
+    @Test
+    @Order(5)
+    void resumeClientsGetWhatNodeMesaPublishesAndStoresNumbered() {
+        cluster.awaitReplication();
+        NodeAgent node = cluster.node();
+        String r = t.user("r");
+        ResumeClients resumers = new ResumeClients();
+        try {
+            // acknowledges nothing, so the log keeps every entry and its length can be checked
+            ResumeClient c = resumers.client("node-log", r, 1_000);
+            c.connect(cluster.ws(b()));
+            awaitOnline(r);
+            // live: Node Dispatcher, our Dispatcher, Node Dispatcher; one of our instances logs Node's
+            // (one at a time: two publishers' messages are ordered by when they are logged)
+            plainDispatch(node, "R1", r);
+            c.awaitProcessed(1, Duration.ofSeconds(15));
+            cluster.dispatch(a(), t.to("R2", List.of(r), List.of()));
+            c.awaitProcessed(2, Duration.ofSeconds(15));
+            plainDispatch(node, "R3", r);
+            c.awaitProcessed(3, Duration.ofSeconds(15));
+            c.closeNormally();
+            Traffic.await(r + " offline", Duration.ofSeconds(10),
+                    () -> Long.valueOf(0).equals(cluster.redisCall("SISMEMBER", "connected_clients", r)));
+            // away: the Node sync Dispatcher stores R4 in Mesa 1.x's hash; a plain one publishes R5 to nobody
+            syncDispatch(node, "R4", List.of(r));
+            awaitStored(r, "R4");
+            plainDispatch(node, "R5", r);
+            Traffic.await("R5 logged", Duration.ofSeconds(10), () -> Long.valueOf(4).equals(cluster.redisCall("XLEN", "{mesa:" + r + "}:log")));
+
+            c.connect(cluster.ws(a()));
+            c.awaitProcessed(5, Duration.ofSeconds(15));
+            List<String> got = c.processed().stream().map(d -> d.s() + ":" + d.type()).toList();
+            // R4 joins the log when the user resumes, after R5 which was logged when it was published
+            assertEquals(List.of("1:R1", "2:R2", "3:R3", "4:R5", "5:R4"), got, c.describe());
+            assertEquals(List.of(), c.unnumbered(), "nothing unnumbered\n" + c.describe());
+            assertEquals(List.of(), c.duplicates(), "nothing twice\n" + c.describe());
+            awaitNotStored(r);
+        } finally {
+            resumers.close();
+        }
+    }
+
+    /** A Node 1.5.8 Dispatcher without sync: it publishes, whoever is online. */
+    private void plainDispatch(NodeAgent node, String type, String user) {
+        node.call("dispatch", Json.createObjectBuilder().add("redis", cluster.redis().uri()).add("namespace", "")
+                .add("recipients", Traffic.array(List.of(user))).add("type", type).add("data", t.payload(type)));
     }
 
     private static void stopServer(NodeAgent node, NodeServer server) {
