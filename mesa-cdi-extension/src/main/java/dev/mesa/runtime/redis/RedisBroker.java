@@ -409,10 +409,6 @@ public final class RedisBroker implements Broker {
         }
         stopped = true;
         presenceTimer.shutdownNow();
-        Subscriber s = subscriber;
-        if (s != null) {
-            s.stop();
-        }
         worker.submit("withdraw this instance", r -> {
             withdraw(r, instance);
             if (logger) {
@@ -420,6 +416,11 @@ public final class RedisBroker implements Broker {
             }
         });
         worker.stop(3_000);
+        // Only then: the subscription's connection goes back to the pool the worker draws from.
+        Subscriber s = subscriber;
+        if (s != null) {
+            s.stop();
+        }
         redis.close();
     }
 }

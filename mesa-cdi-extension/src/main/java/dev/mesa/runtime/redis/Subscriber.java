@@ -109,9 +109,14 @@ final class Subscriber {
         } catch (RuntimeException e) {
             // The connection is gone already.
         }
-        thread.interrupt();
         try {
-            thread.join(2_000);
+            // Let it read every unsubscribe reply (one per channel): an interrupted read could leave one on
+            // the connection for whoever borrows it next. Interrupted only if it is pausing between attempts.
+            thread.join(1_000);
+            if (thread.isAlive()) {
+                thread.interrupt();
+                thread.join(1_000);
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
