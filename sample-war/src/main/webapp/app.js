@@ -8,6 +8,9 @@ const MAX_KEPT = 300;            // messages kept per conversation
 const TYPING_SEND_EVERY = 2000;  // ms between two TYPING messages we send
 const TYPING_SHOW_FOR = 4000;    // ms a received TYPING stays visible
 const LATE_AFTER = 10000;        // ms: a numbered message older than this is shown as "delivered later"
+// Each server instance pushes PRESENCE {instance, users} on every change and every 10 s (Presence.java):
+// an instance not heard from for this long has stopped or crashed, and its users are dropped.
+const PRESENCE_FORGET_AFTER = 25000;
 
 const $ = (id) => document.getElementById(id);
 const ui = {
@@ -21,7 +24,8 @@ let client = null;
 let session = null;                 // {token, userId, name, expiresAt}
 let current = EVERYONE;             // the conversation on screen: '*' or a user id
 const conversations = new Map();    // id -> {id, name, items: [], unread}
-const online = new Map();           // user id -> name
+const online = new Map();           // user id -> name: the union of every instance's users
+const instances = new Map();        // server instance id -> {users: [{id, name}], lastSeen}
 const typing = new Map();           // conversation id -> Map(user id -> {name, timer})
 const seen = new Set();             // message ids already shown (redelivery may repeat one)
 let lastTypingSent = 0;
@@ -86,7 +90,7 @@ function positionStore(userId) {
 
 function startChat(s) {
   session = s;
-  conversations.clear(); online.clear(); seen.clear();
+  conversations.clear(); online.clear(); instances.clear(); seen.clear();
   conversation(EVERYONE, 'Everyone');
   current = EVERYONE;
   ui.login.hidden = true; ui.chat.hidden = false; ui.logout.hidden = false;
@@ -155,16 +159,35 @@ function onMessage({ type, data, sequence, position }) {
       break;
     }
     case 'TYPING': showTyping(d.to ? d.from : EVERYONE, d.from, d.name); break;
-    case 'PRESENCE':
-      online.clear();
-      for (const u of Array.isArray(d.users) ? d.users : []) online.set(String(u.id), String(u.name));
-      renderConversations();
-      break;
+    case 'PRESENCE': onPresence(d); break;
     case 'ANNOUNCEMENT': system(EVERYONE, `Announcement: ${d.text}`); break;
     case 'ERROR': system(current, d.message || 'Your last message was refused.', true); break;
     default: // ignore types this page does not know
   }
 }
+
+// One instance's users; an empty list (nobody there, or the instance is stopping) withdraws the instance.
+function onPresence(d) {
+  const users = Array.isArray(d.users) ? d.users : [];
+  const instance = String(d.instance ?? '');
+  if (users.length === 0) instances.delete(instance);
+  else instances.set(instance, { users, lastSeen: Date.now() });
+  updateOnline();
+}
+
+function updateOnline() {
+  online.clear();
+  for (const { users } of instances.values()) {
+    for (const u of users) if (!online.has(String(u.id))) online.set(String(u.id), String(u.name));
+  }
+  if (session) renderConversations();
+}
+
+setInterval(() => {
+  const before = instances.size;
+  for (const [id, { lastSeen }] of instances) if (Date.now() - lastSeen > PRESENCE_FORGET_AFTER) instances.delete(id);
+  if (instances.size !== before) updateOnline();
+}, 5000);
 
 function remember(id) {
   if (!id) return true;

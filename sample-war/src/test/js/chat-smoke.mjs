@@ -48,9 +48,12 @@ const [ua, ub] = await Promise.all([a.auth, b.auth]);
 check(ua.id === ann.body.userId && ua.name === annName, `op 22 carries the user object ${JSON.stringify(ua)}`);
 check(a.heartbeatInterval > 0 && a.reconnectInterval > 0, `hello: heartbeat ${a.heartbeatInterval} ms, reconnect ${a.reconnectInterval} ms, rules ${JSON.stringify(a.rules)}`);
 
+// Both on the one server given: its snapshot lists both (with several instances, each sends its own).
 const bothOnline = (m) => m.type === 'PRESENCE' && [ann, bob].every((u) => m.data.users.some((x) => x.id === u.body.userId));
 a.send('WHO');
-check(!!(await waitFor(a, bothOnline)), 'PRESENCE lists both users');
+const presence = await waitFor(a, bothOnline);
+check(!!presence && typeof presence.data.instance === 'string' && presence.data.instance.length > 0,
+  `PRESENCE {instance, users} lists both users (instance ${presence && presence.data.instance})`);
 
 a.send('CHAT', { text: ' hello <b>everyone</b> ' });
 const chatB = await waitFor(b, (m) => m.type === 'CHAT' && m.data.from === ua.id);

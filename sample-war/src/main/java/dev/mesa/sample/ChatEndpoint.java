@@ -35,7 +35,8 @@ import java.util.logging.Logger;
  *   <li>{@code DM {to, text}}: a direct message, sent to {@code to} and to the sender's own connections as
  *       {@code DM {id, from, name, to, text, at}}; stored and redelivered if {@code to} is offline;</li>
  *   <li>{@code TYPING {to?}}: a typing indicator for the others (never stored);</li>
- *   <li>{@code WHO {}}: answered with {@code PRESENCE {users}}.</li>
+ *   <li>{@code WHO {}}: answered with {@code PRESENCE {instance, users}}, this instance's users (each instance
+ *       also pushes its own to everyone, see {@link Presence}).</li>
  * </ul>
  * Bad input is answered with {@code ERROR {code, message, type}}; the connection stays open.
  */

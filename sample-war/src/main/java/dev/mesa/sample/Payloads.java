@@ -23,8 +23,12 @@ public final class Payloads {
     public record Typing(String from, String name, String to) {
     }
 
-    /** {@code PRESENCE}: who is connected to this server instance. */
-    public record PresenceList(List<ChatUser> users) {
+    /**
+     * {@code PRESENCE}: who is connected to one server instance ({@code instance}: its random id).
+     * Each instance sends its own; an empty {@code users} (nobody there, or the instance is stopping)
+     * withdraws that instance from the pages' lists.
+     */
+    public record PresenceList(String instance, List<ChatUser> users) {
     }
 
     /** {@code ANNOUNCEMENT}: from the admin API or the periodic announcer. */

@@ -9,7 +9,10 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 
-/** {@code GET /api/health} → {@code {"status": "UP", "connections": n, "usersOnline": m}} for this instance. */
+/**
+ * {@code GET /api/health} → {@code {"status": "UP", "connections": n, "usersOnline": m}}, both on this
+ * instance: with several instances on one Redis, each answers for the connections and users it holds.
+ */
 @Path("health")
 @ApplicationScoped
 public class HealthResource {
@@ -20,7 +23,7 @@ public class HealthResource {
     @Inject
     Presence presence;
 
-    /** The health answer. */
+    /** The health answer; {@code connections} and {@code usersOnline} count this instance only. */
     public record Health(String status, int connections, int usersOnline) {
     }
 
