@@ -2,6 +2,11 @@ package dev.mesa.websocket;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.util.concurrent.Executor;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -27,11 +32,23 @@ final class MesaWebSocketEndpoint extends Endpoint {
 
     private static final Logger LOG = Logger.getLogger("dev.mesa");
     /** Closes slow consumers off the sending thread; closing is quick, so one thread serves every endpoint. */
-    private static final java.util.concurrent.Executor CLOSER = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "mesa-closer");
-        t.setDaemon(true);
-        return t;
-    });
+    /**
+     * Closes connections off the caller's thread (see {@link Outbox}). A few threads, not one: a close can
+     * wait seconds for a stuck write (a slow consumer's), which must not hold up the others' closes.
+     */
+    private static final Executor CLOSER = closer();
+
+    private static ThreadPoolExecutor closer() {
+        AtomicInteger n = new AtomicInteger();
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(4, 4, 30,
+                TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
+                    Thread t = new Thread(r, "mesa-closer-" + n.incrementAndGet());
+                    t.setDaemon(true);
+                    return t;
+                });
+        pool.allowCoreThreadTimeOut(true);
+        return pool;
+    }
 
     private final EndpointRuntime runtime;
     private Session session;

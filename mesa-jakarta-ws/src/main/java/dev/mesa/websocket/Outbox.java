@@ -1,6 +1,7 @@
 package dev.mesa.websocket;
 
 import java.util.ArrayDeque;
+import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
@@ -31,7 +32,7 @@ final class Outbox {
     private final Writer writer;
     private final int capacity;
     private final int overflowCode;
-    private final java.util.concurrent.Executor closer;
+    private final Executor closer;
     private final ArrayDeque<Object> queue = new ArrayDeque<>();
     private boolean writing;
     private boolean closeQueued;
@@ -40,10 +41,12 @@ final class Outbox {
     private String closeReason;
 
     /**
-     * @param closer runs the close of a connection whose queue overflowed: not on the sender's thread, which
-     *               may hold locks of its own (a broadcast in progress) that close callbacks must not meet
+     * @param closer runs every close: never on the caller's thread. A sender may hold locks of its own (a
+     *               broadcast in progress) that close callbacks must not meet, and the container's close may
+     *               block (Liberty waits for a write in progress, and serialises closes under one lock), which
+     *               the shared timer thread (heartbeats, idle timeouts) and container threads must never do
      */
-    Outbox(Writer writer, int capacity, int overflowCode, java.util.concurrent.Executor closer) {
+    Outbox(Writer writer, int capacity, int overflowCode, Executor closer) {
         this.writer = writer;
         this.capacity = capacity;
         this.overflowCode = overflowCode;
@@ -73,7 +76,7 @@ final class Outbox {
             pump();
         } else {
             // The queue was full: this client does not keep up, and must not hold up anyone else.
-            closer.execute(() -> writer.close(overflowCode, "Outbound queue overflow"));
+            closeLater(overflowCode, "Outbound queue overflow");
         }
     }
 
@@ -104,7 +107,11 @@ final class Outbox {
             closed = true;
             queue.clear();
         }
-        writer.close(code, reason);
+        closeLater(code, reason);
+    }
+
+    private void closeLater(int code, String reason) {
+        closer.execute(() -> writer.close(code, reason));
     }
 
     /** @return frames waiting to be written */
@@ -140,7 +147,7 @@ final class Outbox {
                 }
             }
             if (next == CLOSE) {
-                writer.close(closeCode, closeReason);
+                closeLater(closeCode, closeReason);
                 return;
             }
             AtomicInteger state = new AtomicInteger(WRITING);

@@ -143,6 +143,23 @@ class OutboxTest {
         assertTrue(w.written.contains("x"));
     }
 
+    /** The shared timer (heartbeats) aborts and closes: the container's close, which may block, runs elsewhere. */
+    @Test
+    void closesAndAbortsRunOnTheCloserNeverOnTheCallersThread() {
+        ManualWriter w = new ManualWriter(true);
+        List<Runnable> later = new ArrayList<>();
+        Outbox box = new Outbox(w, 10, 4001, later::add);
+        box.close(1000, "bye");
+        assertNull(w.closeCode, "close: not on the caller's thread");
+        ManualWriter w2 = new ManualWriter(true);
+        Outbox box2 = new Outbox(w2, 10, 4001, later::add);
+        box2.abort(4000, "heartbeat");
+        assertNull(w2.closeCode, "abort: not on the caller's thread");
+        later.forEach(Runnable::run);
+        assertEquals(1000, w.closeCode);
+        assertEquals(4000, w2.closeCode);
+    }
+
     @Test
     void theOverflowCloseRunsOnTheCloserNotTheSendersThread() {
         ManualWriter w = new ManualWriter(false);
