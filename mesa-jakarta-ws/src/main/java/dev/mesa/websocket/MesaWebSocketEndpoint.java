@@ -2,12 +2,6 @@ package dev.mesa.websocket;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.util.concurrent.Executor;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Consumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -31,25 +25,6 @@ import dev.mesa.runtime.Transport;
 final class MesaWebSocketEndpoint extends Endpoint {
 
     private static final Logger LOG = Logger.getLogger("dev.mesa");
-    /** Closes slow consumers off the sending thread; closing is quick, so one thread serves every endpoint. */
-    /**
-     * Closes connections off the caller's thread (see {@link Outbox}). A few threads, not one: a close can
-     * wait seconds for a stuck write (a slow consumer's), which must not hold up the others' closes.
-     */
-    private static final Executor CLOSER = closer();
-
-    private static ThreadPoolExecutor closer() {
-        AtomicInteger n = new AtomicInteger();
-        ThreadPoolExecutor pool = new ThreadPoolExecutor(4, 4, 30,
-                TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
-                    Thread t = new Thread(r, "mesa-closer-" + n.incrementAndGet());
-                    t.setDaemon(true);
-                    return t;
-                });
-        pool.allowCoreThreadTimeOut(true);
-        return pool;
-    }
-
     private final EndpointRuntime runtime;
     private Session session;
     private Outbox outbox;
@@ -68,8 +43,9 @@ final class MesaWebSocketEndpoint extends Endpoint {
         session.setMaxIdleTimeout(0);
         session.setMaxTextMessageBufferSize(limits.maxMessageSize());
         session.setMaxBinaryMessageBufferSize(1024);
-        session.getAsyncRemote().setSendTimeout(limits.sendTimeout().toMillis());
-        outbox = new Outbox(new SessionWriter(), limits.outboundQueueSize(), CloseCodes.SLOW_CONSUMER, CLOSER);
+        outbox = new Outbox(new SessionWriter(), limits.outboundQueueSize(), CloseCodes.SLOW_CONSUMER, Writers.WRITE,
+                Writers.CLOSE);
+        Writers.watch(outbox, limits.sendTimeout().toMillis());
         session.addMessageHandler(String.class, (MessageHandler.Partial<String>) this::onText);
         session.addMessageHandler(ByteBuffer.class, (MessageHandler.Partial<ByteBuffer>) (data, last) ->
                 refuse(CloseCodes.UNSUPPORTED_DATA, "Binary frames are not supported"));
@@ -132,6 +108,7 @@ final class MesaWebSocketEndpoint extends Endpoint {
     public void onClose(Session session, CloseReason closeReason) {
         if (outbox != null) {
             outbox.closed();
+            Writers.unwatch(outbox);
         }
         if (handler != null) {
             handler.onClose(closeReason.getCloseCode().getCode(), closeReason.getReasonPhrase());
@@ -147,20 +124,20 @@ final class MesaWebSocketEndpoint extends Endpoint {
         }
     }
 
-    /** Writes with the container's async remote; closes with the container's close. */
+    /** Writes with the container's blocking remote (on a writer thread); closes with the container's close. */
     private final class SessionWriter implements Outbox.Writer {
 
         @Override
-        public void write(String frame, Consumer<Throwable> done) {
-            try {
-                session.getAsyncRemote().sendText(frame, result -> done.accept(result.isOK() ? null : result.getException()));
-            } catch (RuntimeException e) {
-                done.accept(e);
-            }
+        public void write(String frame) throws IOException {
+            session.getBasicRemote().sendText(frame);
         }
 
         @Override
         public void close(int code, String reason) {
+            if (!session.isOpen()) {
+                // Closed already (a failed write, say): another close only waits in the container for nothing.
+                return;
+            }
             try {
                 session.close(new CloseReason(CloseReason.CloseCodes.getCloseCode(code), Utf8.closeReason(reason)));
             } catch (IOException | RuntimeException e) {

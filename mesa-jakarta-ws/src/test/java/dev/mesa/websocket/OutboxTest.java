@@ -1,47 +1,54 @@
 package dev.mesa.websocket;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Consumer;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.Test;
 
 class OutboxTest {
 
-    /** A writer whose writes complete when the test says so (or at once, when inline). */
-    static final class ManualWriter implements Outbox.Writer {
-        final List<String> written = new ArrayList<>();
-        final List<Consumer<Throwable>> pending = new ArrayList<>();
-        final boolean inline;
-        int inFlight;
-        int maxInFlight;
-        Integer closeCode;
-        int closes;
-
-        ManualWriter(boolean inline) {
-            this.inline = inline;
-        }
+    /** Tasks handed to an executor, run when the test says so: "a writer thread" or "the closer". */
+    static final class Later implements java.util.concurrent.Executor {
+        final List<Runnable> tasks = new ArrayList<>();
 
         @Override
-        public void write(String frame, Consumer<Throwable> done) {
-            written.add(frame);
-            inFlight++;
-            maxInFlight = Math.max(maxInFlight, inFlight);
-            if (inline) {
-                inFlight--;
-                done.accept(null);
-            } else {
-                pending.add(done);
-            }
+        public void execute(Runnable task) {
+            tasks.add(task);
         }
 
-        void complete() {
-            inFlight--;
-            pending.remove(0).accept(null);
+        /** Runs what is queued, including what those tasks queue. */
+        void runAll() {
+            while (!tasks.isEmpty()) {
+                tasks.remove(0).run();
+            }
+        }
+    }
+
+    /** Records writes and closes; a write of "fail" throws. */
+    static final class RecordingWriter implements Outbox.Writer {
+        final List<String> written = new ArrayList<>();
+        Integer closeCode;
+        int closes;
+        Runnable duringWrite = () -> { };
+
+        @Override
+        public void write(String frame) throws IOException {
+            if ("fail".equals(frame)) {
+                throw new IOException("broken pipe");
+            }
+            written.add(frame);
+            duringWrite.run();
         }
 
         @Override
@@ -52,146 +59,210 @@ class OutboxTest {
     }
 
     @Test
-    void writesOneAtATimeInOrder() {
-        ManualWriter w = new ManualWriter(false);
-        Outbox box = new Outbox(w, 10, 4001, Runnable::run);
+    void writesInOrderOnAWriterThreadNeverOnTheSendersThread() {
+        RecordingWriter w = new RecordingWriter();
+        Later writers = new Later();
+        Outbox box = new Outbox(w, 10, 4001, writers, Runnable::run);
         box.send("a");
         box.send("b");
         box.send("c");
-        assertEquals(List.of("a"), w.written);
-        assertEquals(2, box.size());
-        w.complete();
-        w.complete();
-        w.complete();
+        assertEquals(List.of(), w.written, "nothing written on the sender's thread");
+        assertEquals(1, writers.tasks.size(), "one turn scheduled for the connection, not one per frame");
+        writers.runAll();
         assertEquals(List.of("a", "b", "c"), w.written);
-        assertEquals(1, w.maxInFlight);
-        assertEquals(0, box.size());
+        box.send("d");
+        assertEquals(1, writers.tasks.size(), "idle again: the next frame schedules a turn");
+        writers.runAll();
+        assertEquals(List.of("a", "b", "c", "d"), w.written);
     }
 
     @Test
-    void overflowClosesWith4001AndDropsEverything() {
-        ManualWriter w = new ManualWriter(false);
-        Outbox box = new Outbox(w, 2, 4001, Runnable::run);
-        box.send("in flight");
-        box.send("q1");
-        box.send("q2");
-        assertNull(w.closeCode);
-        box.send("one too many");
+    void framesSentDuringATurnAreWrittenInTheSameTurn() {
+        RecordingWriter w = new RecordingWriter();
+        Later writers = new Later();
+        Outbox box = new Outbox(w, 10, 4001, writers, Runnable::run);
+        w.duringWrite = () -> {
+            if (w.written.size() == 1) {
+                box.send("late");
+            }
+        };
+        box.send("first");
+        writers.tasks.remove(0).run();
+        assertEquals(List.of("first", "late"), w.written);
+        assertEquals(List.of(), writers.tasks, "no second turn was scheduled while one ran");
+    }
+
+    @Test
+    void aLongQueueIsWrittenInTurnsSoOtherConnectionsGetTheirs() {
+        RecordingWriter w = new RecordingWriter();
+        Later writers = new Later();
+        Outbox box = new Outbox(w, 1_000, 4001, writers, Runnable::run);
+        for (int i = 0; i < 3 * Outbox.BATCH + 5; i++) {
+            box.send("f" + i);
+        }
+        writers.tasks.remove(0).run();
+        assertEquals(Outbox.BATCH, w.written.size(), "one turn writes a batch");
+        assertEquals(1, writers.tasks.size(), "and hands the rest to a later turn");
+        writers.runAll();
+        assertEquals(3 * Outbox.BATCH + 5, w.written.size());
+        assertEquals("f" + (3 * Outbox.BATCH + 4), w.written.get(w.written.size() - 1));
+    }
+
+    @Test
+    void overflowClosesWith4001OnTheCloserAndDropsEverything() {
+        RecordingWriter w = new RecordingWriter();
+        Later writers = new Later();
+        Later closer = new Later();
+        Outbox box = new Outbox(w, 2, 4001, writers, closer);
+        box.send("1");
+        box.send("2");
+        box.send("3");
+        assertNull(w.closeCode, "nothing closed on the sender's thread");
+        closer.runAll();
         assertEquals(4001, w.closeCode);
-        assertEquals(0, box.size());
-        box.send("after close");
-        w.complete();
-        assertEquals(List.of("in flight"), w.written, "nothing is written after an overflow");
+        writers.runAll();
+        box.send("after");
+        writers.runAll();
+        assertEquals(List.of(), w.written, "nothing of an overflowed queue is written");
         assertEquals(1, w.closes);
     }
 
     @Test
     void closeWaitsForQueuedFramesAbortDoesNot() {
-        ManualWriter w = new ManualWriter(false);
-        Outbox box = new Outbox(w, 10, 4001, Runnable::run);
-        box.send("a");
+        RecordingWriter w = new RecordingWriter();
+        Later writers = new Later();
+        Later closer = new Later();
+        Outbox box = new Outbox(w, 10, 4001, writers, closer);
         box.send("bye");
         box.close(1000, "done");
-        box.send("ignored");
+        box.send("too late");
         assertNull(w.closeCode);
-        w.complete();
-        assertNull(w.closeCode, "the close waits for 'bye'");
-        w.complete();
+        writers.runAll();
+        assertEquals(List.of("bye"), w.written, "the close waits for 'bye'");
+        closer.runAll();
         assertEquals(1000, w.closeCode);
-        assertEquals(List.of("a", "bye"), w.written);
 
-        ManualWriter w2 = new ManualWriter(false);
-        Outbox box2 = new Outbox(w2, 10, 4001, Runnable::run);
-        box2.send("a");
+        RecordingWriter w2 = new RecordingWriter();
+        Outbox box2 = new Outbox(w2, 10, 4001, writers, closer);
         box2.send("dropped");
-        box2.abort(1008, "now");
+        box2.abort(1008, "policy");
+        writers.runAll();
+        closer.runAll();
+        assertEquals(List.of(), w2.written);
         assertEquals(1008, w2.closeCode);
-        w2.complete();
-        assertEquals(List.of("a"), w2.written);
-    }
-
-    @Test
-    void writesThatCompleteInlineDoNotGrowTheStack() {
-        ManualWriter w = new ManualWriter(true);
-        Outbox box = new Outbox(w, 1_000_000, 4001, Runnable::run);
-        // Fill the queue behind a first write held back, then let everything complete inline.
-        ManualWriter held = new ManualWriter(false);
-        Outbox heldBox = new Outbox(new Outbox.Writer() {
-            boolean first = true;
-
-            @Override
-            public void write(String frame, Consumer<Throwable> done) {
-                if (first) {
-                    first = false;
-                    held.write(frame, done);
-                } else {
-                    w.write(frame, done);
-                }
-            }
-
-            @Override
-            public void close(int code, String reason) {
-            }
-        }, 1_000_000, 4001, Runnable::run);
-        for (int i = 0; i < 200_000; i++) {
-            heldBox.send("f" + i);
-        }
-        held.complete();
-        assertEquals(199_999, w.written.size());
-        assertEquals("f199999", w.written.get(w.written.size() - 1));
-        box.send("x");
-        assertTrue(w.written.contains("x"));
     }
 
     /** The shared timer (heartbeats) aborts and closes: the container's close, which may block, runs elsewhere. */
     @Test
     void closesAndAbortsRunOnTheCloserNeverOnTheCallersThread() {
-        ManualWriter w = new ManualWriter(true);
-        List<Runnable> later = new ArrayList<>();
-        Outbox box = new Outbox(w, 10, 4001, later::add);
+        RecordingWriter w = new RecordingWriter();
+        Later writers = new Later();
+        Later closer = new Later();
+        Outbox box = new Outbox(w, 10, 4001, writers, closer);
         box.close(1000, "bye");
-        assertNull(w.closeCode, "close: not on the caller's thread");
-        ManualWriter w2 = new ManualWriter(true);
-        Outbox box2 = new Outbox(w2, 10, 4001, later::add);
+        writers.runAll();
+        assertNull(w.closeCode, "close: not on the caller's or the writer's thread");
+        RecordingWriter w2 = new RecordingWriter();
+        Outbox box2 = new Outbox(w2, 10, 4001, writers, closer);
         box2.abort(4000, "heartbeat");
         assertNull(w2.closeCode, "abort: not on the caller's thread");
-        later.forEach(Runnable::run);
+        closer.runAll();
         assertEquals(1000, w.closeCode);
         assertEquals(4000, w2.closeCode);
     }
 
     @Test
-    void theOverflowCloseRunsOnTheCloserNotTheSendersThread() {
-        ManualWriter w = new ManualWriter(false);
-        List<Runnable> later = new ArrayList<>();
-        Outbox box = new Outbox(w, 1, 4001, later::add);
-        box.send("in flight");
-        box.send("queued");
-        box.send("overflow");
-        assertNull(w.closeCode, "nothing closed on the sender's thread");
-        assertEquals(1, later.size());
-        later.get(0).run();
+    void aFailedWriteClosesTheConnectionAndStopsWriting() {
+        RecordingWriter w = new RecordingWriter();
+        Later writers = new Later();
+        Later closer = new Later();
+        Outbox box = new Outbox(w, 10, 4001, writers, closer);
+        box.send("ok");
+        box.send("fail");
+        box.send("never");
+        writers.runAll();
+        closer.runAll();
+        assertEquals(List.of("ok"), w.written);
         assertEquals(4001, w.closeCode);
-        box.send("after");
-        assertEquals(List.of("in flight"), w.written);
     }
 
     @Test
-    void aFailedWriteClosesTheConnection() {
-        List<Integer> codes = new ArrayList<>();
-        Outbox box = new Outbox(new Outbox.Writer() {
-            @Override
-            public void write(String frame, Consumer<Throwable> done) {
-                done.accept(new java.io.IOException("send timeout"));
-            }
+    void aWriteInProgressIsVisibleToTheWatchdogOnlyWhileItLasts() {
+        RecordingWriter w = new RecordingWriter();
+        Later writers = new Later();
+        Outbox box = new Outbox(w, 10, 4001, writers, Runnable::run);
+        List<Boolean> seen = new ArrayList<>();
+        w.duringWrite = () -> seen.add(box.writingLongerThan(0, System.nanoTime() + 1));
+        assertFalse(box.writingLongerThan(0, System.nanoTime()), "nothing written yet");
+        box.send("x");
+        writers.runAll();
+        assertEquals(List.of(true), seen, "during the write");
+        assertFalse(box.writingLongerThan(0, System.nanoTime() + 1), "after it");
+    }
 
-            @Override
-            public void close(int code, String reason) {
-                codes.add(code);
+    /** Real threads: many senders, several writer threads; each connection's frames once, in its order. */
+    @Test
+    void concurrentSendersAndWriterThreadsKeepEachConnectionsOrder() throws Exception {
+        ExecutorService writers = Executors.newFixedThreadPool(4);
+        ExecutorService senders = Executors.newFixedThreadPool(4);
+        try {
+            int connections = 20;
+            int each = 500;
+            List<List<String>> written = new ArrayList<>();
+            List<Outbox> boxes = new ArrayList<>();
+            AtomicInteger concurrent = new AtomicInteger();
+            AtomicInteger overlap = new AtomicInteger();
+            for (int c = 0; c < connections; c++) {
+                List<String> out = java.util.Collections.synchronizedList(new ArrayList<>());
+                written.add(out);
+                AtomicInteger inWrite = new AtomicInteger();
+                boxes.add(new Outbox(new Outbox.Writer() {
+                    @Override
+                    public void write(String frame) {
+                        if (inWrite.incrementAndGet() > 1) {
+                            overlap.incrementAndGet();
+                        }
+                        concurrent.incrementAndGet();
+                        out.add(frame);
+                        inWrite.decrementAndGet();
+                    }
+
+                    @Override
+                    public void close(int code, String reason) {
+                    }
+                }, each + 1, 4001, writers, Runnable::run));
             }
-        }, 10, 4001, Runnable::run);
-        box.send("a");
-        box.send("b");
-        assertEquals(List.of(4001), codes);
+            CountDownLatch go = new CountDownLatch(1);
+            for (int c = 0; c < connections; c++) {
+                Outbox box = boxes.get(c);
+                senders.execute(() -> {
+                    try {
+                        go.await();
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                    for (int i = 0; i < each; i++) {
+                        box.send(Integer.toString(i));
+                    }
+                });
+            }
+            go.countDown();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (concurrent.get() < connections * each && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            assertEquals(0, overlap.get(), "never two writes at once on one connection");
+            for (List<String> out : written) {
+                List<String> expected = new ArrayList<>();
+                for (int i = 0; i < each; i++) {
+                    expected.add(Integer.toString(i));
+                }
+                assertEquals(expected, out);
+            }
+            assertTrue(boxes.stream().allMatch(b -> b.size() == 0));
+        } finally {
+            writers.shutdownNow();
+            senders.shutdownNow();
+        }
     }
 }

@@ -3,6 +3,7 @@ package dev.mesa.runtime.redis;
 import java.io.StringReader;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.StringJoiner;
 import java.util.function.Consumer;
 import java.util.logging.Level;
@@ -12,6 +13,7 @@ import jakarta.json.Json;
 import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonReader;
+import jakarta.json.JsonReaderFactory;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
 
@@ -29,6 +31,9 @@ import dev.mesa.runtime.SyncStore;
 final class RedisSyncStore implements SyncStore {
 
     private static final Logger LOG = Logger.getLogger("dev.mesa");
+
+    /** Made once: {@code Json.createReader} looks the provider up on every call. */
+    private static final JsonReaderFactory READERS = Json.createReaderFactory(Map.of());
 
     private final RedisWorker worker;
     private final String key;
@@ -107,7 +112,7 @@ final class RedisSyncStore implements SyncStore {
     }
 
     private static List<JsonValue> array(String json) {
-        try (JsonReader reader = Json.createReader(new StringReader(json))) {
+        try (JsonReader reader = READERS.createReader(new StringReader(json))) {
             return reader.readArray();
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "Mesa could not read a user's stored messages; they are left as they are", e);
@@ -118,7 +123,7 @@ final class RedisSyncStore implements SyncStore {
     /** Reads what Node Mesa or we stored; entries that are not messages are skipped and logged. */
     static List<Message> parse(String json) {
         List<Message> out = new ArrayList<>();
-        try (JsonReader reader = Json.createReader(new StringReader(json))) {
+        try (JsonReader reader = READERS.createReader(new StringReader(json))) {
             for (JsonValue v : reader.readArray()) {
                 if (v instanceof JsonObject o && o.get("op") instanceof JsonNumber op) {
                     JsonValue d = o.containsKey("d") && o.get("d") != JsonValue.NULL ? o.get("d") : JsonValue.EMPTY_JSON_OBJECT;
