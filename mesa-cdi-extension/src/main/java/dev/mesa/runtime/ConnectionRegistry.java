@@ -14,6 +14,8 @@ import jakarta.inject.Singleton;
 class ConnectionRegistry {
 
     private final ConcurrentHashMap<String, ConnectionImpl> all = new ConcurrentHashMap<>();
+    // Immutable sets, replaced on change: a user has one or a few connections, which Set.of holds in a
+    // few bytes and iterates without the table walk of a concurrent set; changes are rare next to reads.
     private final ConcurrentHashMap<String, Set<ConnectionImpl>> byUser = new ConcurrentHashMap<>();
 
     void add(ConnectionImpl c) {
@@ -31,20 +33,28 @@ class ConnectionRegistry {
             unbind(c, previous);
         }
         byUser.compute(user, (k, set) -> {
-            Set<ConnectionImpl> s = set != null ? set : ConcurrentHashMap.newKeySet();
-            s.add(c);
-            return s;
+            if (set == null) {
+                return Set.of(c);
+            }
+            if (set.contains(c)) {
+                return set;
+            }
+            ConnectionImpl[] more = set.toArray(new ConnectionImpl[set.size() + 1]);
+            more[set.size()] = c;
+            return Set.of(more);
         });
     }
 
     private void unbind(ConnectionImpl c, String user) {
         byUser.computeIfPresent(user, (k, set) -> {
-            set.remove(c);
-            return set.isEmpty() ? null : set;
+            if (!set.contains(c)) {
+                return set;
+            }
+            return set.size() == 1 ? null : Set.of(set.stream().filter(x -> x != c).toArray(ConnectionImpl[]::new));
         });
     }
 
-    /** @return the user's connections on this instance; empty when none. Weakly consistent. */
+    /** @return the user's connections on this instance, as of the call; empty when none. */
     Set<ConnectionImpl> connectionsOf(String user) {
         Set<ConnectionImpl> s = byUser.get(user);
         return s == null ? Set.of() : s;
