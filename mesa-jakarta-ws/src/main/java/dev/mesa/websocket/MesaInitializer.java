@@ -12,6 +12,8 @@ import jakarta.servlet.DispatcherType;
 import jakarta.servlet.FilterRegistration;
 import jakarta.servlet.ServletContainerInitializer;
 import jakarta.servlet.ServletContext;
+import jakarta.servlet.ServletContextEvent;
+import jakarta.servlet.ServletContextListener;
 import jakarta.servlet.ServletException;
 import jakarta.websocket.DeploymentException;
 import jakarta.websocket.server.ServerContainer;
@@ -59,6 +61,12 @@ public final class MesaInitializer implements ServletContainerInitializer {
             }
             limitsByPath.put(endpoint.path(), endpoint.limits());
         }
+        ctx.addListener(new ServletContextListener() {
+            @Override
+            public void contextDestroyed(ServletContextEvent event) {
+                Writers.stop();
+            }
+        });
         FilterRegistration.Dynamic filter = ctx.addFilter("mesa-origin-check", new OriginFilter(limitsByPath));
         if (filter != null) {
             filter.addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), false, limitsByPath.keySet().toArray(String[]::new));

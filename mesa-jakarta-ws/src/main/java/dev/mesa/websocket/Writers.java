@@ -28,8 +28,10 @@ final class Writers {
     private static final int CLOSER_THREADS = 4;
     private static final long WATCHDOG_PERIOD_MILLIS = 1_000;
 
-    static final Executor WRITE = pool("mesa-writer-", WRITER_THREADS);
-    static final Executor CLOSE = pool("mesa-closer-", CLOSER_THREADS);
+    private static final ThreadPoolExecutor WRITERS = pool("mesa-writer-", WRITER_THREADS);
+    private static final ThreadPoolExecutor CLOSERS = pool("mesa-closer-", CLOSER_THREADS);
+    static final Executor WRITE = WRITERS;
+    static final Executor CLOSE = CLOSERS;
 
     /** Outboxes of open connections with their send timeout, for the watchdog. */
     private static final ConcurrentHashMap<Outbox, Long> WATCHED = new ConcurrentHashMap<>();
@@ -53,6 +55,18 @@ final class Writers {
         WATCHED.remove(outbox);
     }
 
+    /**
+     * Stops the threads when the application stops, so that none outlives it (nor keeps its class loader).
+     * What is queued still runs; what comes later (the engine closing its connections) runs on the caller's
+     * thread.
+     */
+    static void stop() {
+        WATCHDOG.shutdownNow();
+        WATCHED.clear();
+        WRITERS.shutdown();
+        CLOSERS.shutdown();
+    }
+
     /** @return the outboxes watched now (for tests) */
     static Set<Outbox> watched() {
         return Set.copyOf(WATCHED.keySet());
@@ -68,9 +82,9 @@ final class Writers {
         });
     }
 
-    private static Executor pool(String prefix, int threads) {
+    private static ThreadPoolExecutor pool(String prefix, int threads) {
         ThreadPoolExecutor pool = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS,
-                new LinkedBlockingQueue<>(), daemon(prefix));
+                new LinkedBlockingQueue<>(), daemon(prefix), new ThreadPoolExecutor.CallerRunsPolicy());
         pool.allowCoreThreadTimeOut(true);
         return pool;
     }
