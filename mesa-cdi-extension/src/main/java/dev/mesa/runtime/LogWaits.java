@@ -61,9 +61,4 @@ final class LogWaits {
             byUser.remove(user);
         }
     }
-
-    /** @return how many messages wait, for all users */
-    int size() {
-        return byUser.values().stream().mapToInt(ArrayDeque::size).sum();
-    }
 }
