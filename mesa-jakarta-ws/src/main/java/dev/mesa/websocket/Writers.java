@@ -28,10 +28,8 @@ final class Writers {
     private static final int CLOSER_THREADS = 4;
     private static final long WATCHDOG_PERIOD_MILLIS = 1_000;
 
-    private static final ThreadPoolExecutor WRITERS = pool("mesa-writer-", WRITER_THREADS);
-    private static final ThreadPoolExecutor CLOSERS = pool("mesa-closer-", CLOSER_THREADS);
-    static final Executor WRITE = WRITERS;
-    static final Executor CLOSE = CLOSERS;
+    static final Executor WRITE = pool("mesa-writer-", WRITER_THREADS);
+    static final Executor CLOSE = pool("mesa-closer-", CLOSER_THREADS);
 
     /** Outboxes of open connections with their send timeout, for the watchdog. */
     private static final ConcurrentHashMap<Outbox, Long> WATCHED = new ConcurrentHashMap<>();
@@ -56,15 +54,13 @@ final class Writers {
     }
 
     /**
-     * Stops the threads when the application stops, so that none outlives it (nor keeps its class loader).
-     * What is queued still runs; what comes later (the engine closing its connections) runs on the caller's
-     * thread.
+     * Stops the watchdog when the application stops, so that it does not outlive it (nor keep its class
+     * loader). The writer and closer threads stay for the engine's own shutdown (it closes every connection
+     * through them, without waiting) and end by themselves once idle for 30 s.
      */
     static void stop() {
         WATCHDOG.shutdownNow();
         WATCHED.clear();
-        WRITERS.shutdown();
-        CLOSERS.shutdown();
     }
 
     /** @return the outboxes watched now (for tests) */
@@ -84,7 +80,7 @@ final class Writers {
 
     private static ThreadPoolExecutor pool(String prefix, int threads) {
         ThreadPoolExecutor pool = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS,
-                new LinkedBlockingQueue<>(), daemon(prefix), new ThreadPoolExecutor.CallerRunsPolicy());
+                new LinkedBlockingQueue<>(), daemon(prefix));
         pool.allowCoreThreadTimeOut(true);
         return pool;
     }
