@@ -292,12 +292,7 @@ class ClusterIT {
     // ------------------------------------------------------------------ helpers
 
     private void nodeDispatch(NodeAgent node, String namespace, String type, List<String> recipients, List<String> excluding) {
-        var req = Json.createObjectBuilder().add("redis", cluster.redis().uri()).add("namespace", namespace)
-                .add("recipients", Traffic.array(recipients)).add("type", type).add("data", t.payload(type));
-        if (!excluding.isEmpty()) {
-            req.add("excluding", Traffic.array(excluding));
-        }
-        node.call("dispatch", req);
+        node.call("dispatch", t.nodeDispatch(cluster.redis().uri(), namespace, type, recipients, excluding));
     }
 
     static String connectNode(NodeAgent node, String url, String user) {

@@ -289,8 +289,7 @@ class MixedClusterIT {
 
     /** A Node 1.5.8 Dispatcher without sync: it publishes, whoever is online. */
     private void plainDispatch(NodeAgent node, String type, String user) {
-        node.call("dispatch", Json.createObjectBuilder().add("redis", cluster.redis().uri()).add("namespace", "")
-                .add("recipients", Traffic.array(List.of(user))).add("type", type).add("data", t.payload(type)));
+        node.call("dispatch", t.nodeDispatch(cluster.redis().uri(), "", type, List.of(user), List.of()));
     }
 
     private static void stopServer(NodeAgent node, NodeServer server) {
@@ -312,8 +311,7 @@ class MixedClusterIT {
 
     /** A Node 1.5.8 Dispatcher with {@code sync.enabled}; returns once its PUBLISH (if any) ran. */
     private static void syncDispatch(NodeAgent node, Traffic traffic, String type, List<String> recipients) {
-        node.call("syncDispatch", Json.createObjectBuilder().add("redis", cluster.redis().uri()).add("namespace", "")
-                .add("recipients", Traffic.array(recipients)).add("type", type).add("data", traffic.payload(type)));
+        node.call("syncDispatch", traffic.nodeDispatch(cluster.redis().uri(), "", type, recipients, List.of()));
     }
 
     /** A redelivered frame: exactly {op:0, d, t, s}. */

@@ -142,8 +142,7 @@ class NamespaceClusterIT {
     }
 
     private void nodeDispatch(NodeAgent node, String namespace, String type, List<String> recipients) {
-        node.call("dispatch", Json.createObjectBuilder().add("redis", cluster.redis().uri()).add("namespace", namespace)
-                .add("recipients", Traffic.array(recipients)).add("type", type).add("data", t.payload(type)));
+        node.call("dispatch", t.nodeDispatch(cluster.redis().uri(), namespace, type, recipients, List.of()));
     }
 
     private List<JsonObject> until(NodeAgent node, String client) {

@@ -74,6 +74,21 @@ final class Traffic {
         return b.build();
     }
 
+    /**
+     * The request for the Node agent's Mesa 1.5.8 Dispatcher ({@code dispatch}, or {@code syncDispatch} with
+     * {@code sync.enabled}): a message of {@code type} with this test's payload, on {@code redisUri} and
+     * {@code namespace} (empty: none), to {@code recipients} except {@code excluding}.
+     */
+    JsonObjectBuilder nodeDispatch(String redisUri, String namespace, String type, Collection<String> recipients,
+                                   Collection<String> excluding) {
+        JsonObjectBuilder req = Json.createObjectBuilder().add("redis", redisUri).add("namespace", namespace)
+                .add("recipients", array(recipients)).add("type", type).add("data", payload(type));
+        if (!excluding.isEmpty()) {
+            req.add("excluding", array(excluding));
+        }
+        return req;
+    }
+
     /** REST body for {@code dispatch(msg)} (no ids). */
     JsonObject everyone(String type) {
         return Json.createObjectBuilder().add("type", type).add("payload", payload(type)).build();
